@@ -1,0 +1,39 @@
+# Mesh build, test and benchmark targets. `make check` is what CI runs.
+GO        ?= go
+BIN       := bin
+BINARIES  := meshman
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME  ?= 5s
+
+.PHONY: all build test race lint vet staticcheck fuzz-smoke bench demo check clean
+
+all: build
+
+build:
+	@mkdir -p $(BIN)
+	@for b in $(BINARIES); do $(GO) build -trimpath -o $(BIN)/$$b ./cmd/$$b || exit 1; done
+
+test:
+	$(GO) test -race -count=1 ./...
+
+lint: vet staticcheck
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
+
+fuzz-smoke:
+	FUZZTIME=$(FUZZTIME) ./scripts/fuzz-smoke.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime=1s ./...
+
+demo: build
+	./scripts/demo.sh
+
+check: lint test fuzz-smoke
+
+clean:
+	rm -rf $(BIN)
