@@ -152,6 +152,8 @@ func (r *Reader) lexHex4(at int64) (uint16, error) {
 func (r *Reader) lexNumber() (string, error) {
 	in := &r.in
 	start := in.off
+	// The number text becomes Token.Str, so MaxStringBytes bounds it too.
+	limit := min(maxNumberLen, r.lim.MaxStringBytes)
 	buf := r.scratch[:0]
 	defer func() { r.scratch = buf[:0] }()
 	for {
@@ -165,8 +167,8 @@ func (r *Reader) lexNumber() (string, error) {
 			}
 			break
 		}
-		if len(buf) >= maxNumberLen {
-			return "", limitErr(start, "number longer than %d characters", maxNumberLen)
+		if len(buf) >= limit {
+			return "", limitErr(start, "number longer than %d characters", limit)
 		}
 		if _, err := in.readByte(); err != nil {
 			return "", err

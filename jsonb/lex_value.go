@@ -158,7 +158,11 @@ func (r *Reader) lexBString() (string, error) {
 }
 
 // readCounted appends n input bytes to buf after checking n against the
-// limit and the input left.
+// limit and the input left. When the input size is unknown (a stream), a
+// declared length is not proof that the bytes exist, so memory grows in
+// steps of at most initialBinaryAlloc as the bytes actually arrive, as
+// ReadBinary does: a few header bytes cannot make the reader allocate
+// MaxStringBytes.
 func (r *Reader) readCounted(n uint64, off int64, what string, limit int, buf []byte) ([]byte, error) {
 	if n > uint64(limit) {
 		return nil, limitErr(off, "%s longer than MaxStringBytes (%d)", what, r.lim.MaxStringBytes)
@@ -166,10 +170,18 @@ func (r *Reader) readCounted(n uint64, off int64, what string, limit int, buf []
 	if err := r.in.checkDeclared(n, off, what); err != nil {
 		return nil, err
 	}
-	l := len(buf)
-	buf = slices.Grow(buf, int(n))[:l+int(n)]
-	if err := r.in.readFull(buf[l:]); err != nil {
-		return nil, err
+	step := int(n)
+	if r.in.size < 0 {
+		step = min(step, initialBinaryAlloc)
+	}
+	for left := int(n); left > 0; {
+		k := min(left, step)
+		l := len(buf)
+		buf = slices.Grow(buf, k)[:l+k]
+		if err := r.in.readFull(buf[l:]); err != nil {
+			return nil, err
+		}
+		left -= k
 	}
 	return buf, nil
 }

@@ -8,8 +8,9 @@ type Limits struct {
 	MaxBytes int64
 	// MaxDepth is the deepest nesting of objects and arrays.
 	MaxDepth int
-	// MaxStringBytes is the largest decoded text string or member name, and
-	// the largest base64 text decoded as binary.
+	// MaxStringBytes is the largest decoded text string or member name, the
+	// largest base64 text decoded as binary, and (below the fixed bound of
+	// 1024) the longest JSON text number.
 	MaxStringBytes int
 	// MaxMembers is the largest number of members in one object or elements
 	// in one array.

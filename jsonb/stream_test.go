@@ -3,6 +3,7 @@ package jsonb
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"io"
 	"runtime"
 	"testing"
@@ -166,5 +167,51 @@ func TestSkipAndMore(t *testing.T) {
 	}
 	if err := r.Skip(); err == nil {
 		t.Error("Skip before '}' succeeded")
+	}
+}
+
+// onlyReader hides every method but Read, so the Reader cannot learn the
+// input size, as with a network stream.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// TestStreamDeclaredLengthNotTrusted checks that on a stream a string or
+// member name whose declared length the input never delivers fails with an
+// error without the reader first allocating the declared size: a few
+// header bytes must not make it allocate up to MaxStringBytes (16 MiB). A
+// genuine long string, read in several steps, still decodes.
+func TestStreamDeclaredLengthNotTrusted(t *testing.T) {
+	const declared = 15 << 20
+	hdr := binary.BigEndian.AppendUint32(nil, declared)
+	for _, tc := range []struct {
+		name string
+		doc  []byte
+	}{
+		{"string", append(append([]byte{tagStringTerm + 2}, hdr...), "abc"...)},
+		{"member name", append(append([]byte{'{', tagName + 2}, hdr...), "abc"...)},
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		r := NewReader(onlyReader{bytes.NewReader(tc.doc)}, Limits{})
+		var err error
+		for err == nil {
+			_, err = r.Next()
+		}
+		runtime.ReadMemStats(&after)
+		if err == io.EOF {
+			t.Errorf("%s: truncated %d-byte value read without error", tc.name, declared)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+			t.Errorf("%s: allocated %d bytes for a value declared as %d bytes but %d present", tc.name, grew, declared, 3)
+		}
+	}
+
+	long := bytes.Repeat([]byte("0123456789abcdef"), 3*initialBinaryAlloc/16+5)
+	doc := binary.BigEndian.AppendUint32([]byte{tagStringTerm + 2}, uint32(len(long)))
+	doc = append(doc, long...)
+	tok, err := NewReader(onlyReader{bytes.NewReader(doc)}, Limits{}).Next()
+	if err != nil || tok.Kind != String || tok.Str != string(long) {
+		t.Fatalf("long streamed string: kind %v, %d bytes, %v; want String of %d bytes", tok.Kind, len(tok.Str), err, len(long))
 	}
 }

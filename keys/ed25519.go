@@ -195,16 +195,13 @@ func (k *Ed25519Private) Equal(other PrivateKey) bool {
 	return k.s.Equal(&o.s)&subtle.ConstantTimeCompare(k.prefix[:], o.prefix[:]) == 1
 }
 
-// String prints the fingerprint only.
-func (k *Ed25519Private) String() string {
-	if k == nil {
-		return privateString(Ed25519, nil)
-	}
-	return privateString(Ed25519, k.pub)
-}
+// String prints the fingerprint only. It has a value receiver so that a
+// dereferenced key, or one held by value in another struct, is redacted
+// too; fmt prints a nil *Ed25519Private as "<nil>".
+func (k Ed25519Private) String() string { return privateString(Ed25519, k.pub) }
 
 // GoString prints the fingerprint only.
-func (k *Ed25519Private) GoString() string { return k.String() }
+func (k Ed25519Private) GoString() string { return k.String() }
 
 // Format prints the fingerprint only, for every verb.
-func (k *Ed25519Private) Format(f fmt.State, _ rune) { formatRedacted(f, k.String()) }
+func (k Ed25519Private) Format(f fmt.State, _ rune) { formatRedacted(f, k.String()) }

@@ -209,16 +209,13 @@ func (k *Ed448Private) Equal(other PrivateKey) bool {
 	return subtle.ConstantTimeCompare(k.s[:], o.s[:])&subtle.ConstantTimeCompare(k.prefix[:], o.prefix[:]) == 1
 }
 
-// String prints the fingerprint only.
-func (k *Ed448Private) String() string {
-	if k == nil {
-		return privateString(Ed448, nil)
-	}
-	return privateString(Ed448, k.pub)
-}
+// String prints the fingerprint only. It has a value receiver so that a
+// dereferenced key, or one held by value in another struct, is redacted
+// too; fmt prints a nil *Ed448Private as "<nil>".
+func (k Ed448Private) String() string { return privateString(Ed448, k.pub) }
 
 // GoString prints the fingerprint only.
-func (k *Ed448Private) GoString() string { return k.String() }
+func (k Ed448Private) GoString() string { return k.String() }
 
 // Format prints the fingerprint only, for every verb.
-func (k *Ed448Private) Format(f fmt.State, _ rune) { formatRedacted(f, k.String()) }
+func (k Ed448Private) Format(f fmt.State, _ rune) { formatRedacted(f, k.String()) }

@@ -97,6 +97,7 @@ func NewPrivateKeyECDH(priv PrivateKey) (*PrivateKeyECDH, error) {
 	j := &PrivateKeyECDH{Curve: priv.Algorithm().String()}
 	if seed != nil {
 		j.Private = seed
+		clear(scalar) // a copy the JSON form does not carry
 	} else {
 		j.Curve += "z"
 		j.Private = scalar
@@ -155,19 +156,18 @@ func (j *PrivateKeyECDH) PrivateKey() (PrivateKey, error) {
 	return priv, nil
 }
 
-// String redacts the private value.
-func (j *PrivateKeyECDH) String() string {
-	if j == nil {
-		return "keys.PrivateKeyECDH{<nil>}"
-	}
+// String redacts the private value. It has a value receiver so that a
+// PrivateKeyECDH held by value is redacted too; fmt prints a nil pointer
+// as "<nil>".
+func (j PrivateKeyECDH) String() string {
 	return "keys.PrivateKeyECDH{crv: " + j.Curve + ", Private: redacted}"
 }
 
 // GoString redacts the private value.
-func (j *PrivateKeyECDH) GoString() string { return j.String() }
+func (j PrivateKeyECDH) GoString() string { return j.String() }
 
 // Format redacts the private value for every verb.
-func (j *PrivateKeyECDH) Format(f fmt.State, _ rune) { formatRedacted(f, j.String()) }
+func (j PrivateKeyECDH) Format(f fmt.State, _ rune) { formatRedacted(f, j.String()) }
 
 // NewKeyData returns the KeyData of a public key: its fingerprint and its
 // tagged PublicKeyECDH (schema.md §2.1).

@@ -107,16 +107,15 @@ func (p *PrivateKeyUDF) Derive(keyName string, op Operation) (PrivateKey, error)
 	return DeriveFromSeed(p.PrivateValue, keyName, alg)
 }
 
-// String redacts the seed.
-func (p *PrivateKeyUDF) String() string {
-	if p == nil {
-		return "keys.PrivateKeyUDF{<nil>}"
-	}
+// String redacts the seed. It has a value receiver so that a PrivateKeyUDF
+// held by value (as json decoding targets usually are) is redacted too;
+// fmt prints a nil pointer as "<nil>".
+func (p PrivateKeyUDF) String() string {
 	return "keys.PrivateKeyUDF{KeyType: " + p.KeyType + ", PrivateValue: redacted}"
 }
 
 // GoString redacts the seed.
-func (p *PrivateKeyUDF) GoString() string { return p.String() }
+func (p PrivateKeyUDF) GoString() string { return p.String() }
 
 // Format redacts the seed for every verb.
-func (p *PrivateKeyUDF) Format(f fmt.State, _ rune) { formatRedacted(f, p.String()) }
+func (p PrivateKeyUDF) Format(f fmt.State, _ rune) { formatRedacted(f, p.String()) }

@@ -147,16 +147,13 @@ func (k *X25519Private) Equal(other PrivateKey) bool {
 	return k.s.Equal(&o.s) == 1
 }
 
-// String prints the fingerprint only.
-func (k *X25519Private) String() string {
-	if k == nil {
-		return privateString(X25519, nil)
-	}
-	return privateString(X25519, k.pub)
-}
+// String prints the fingerprint only. It has a value receiver so that a
+// dereferenced key, or one held by value in another struct, is redacted
+// too; fmt prints a nil *X25519Private as "<nil>".
+func (k X25519Private) String() string { return privateString(X25519, k.pub) }
 
 // GoString prints the fingerprint only.
-func (k *X25519Private) GoString() string { return k.String() }
+func (k X25519Private) GoString() string { return k.String() }
 
 // Format prints the fingerprint only, for every verb.
-func (k *X25519Private) Format(f fmt.State, _ rune) { formatRedacted(f, k.String()) }
+func (k X25519Private) Format(f fmt.State, _ rune) { formatRedacted(f, k.String()) }

@@ -149,16 +149,13 @@ func (k *X448Private) Equal(other PrivateKey) bool {
 	return subtle.ConstantTimeCompare(k.s[:], o.s[:]) == 1
 }
 
-// String prints the fingerprint only.
-func (k *X448Private) String() string {
-	if k == nil {
-		return privateString(X448, nil)
-	}
-	return privateString(X448, k.pub)
-}
+// String prints the fingerprint only. It has a value receiver so that a
+// dereferenced key, or one held by value in another struct, is redacted
+// too; fmt prints a nil *X448Private as "<nil>".
+func (k X448Private) String() string { return privateString(X448, k.pub) }
 
 // GoString prints the fingerprint only.
-func (k *X448Private) GoString() string { return k.String() }
+func (k X448Private) GoString() string { return k.String() }
 
 // Format prints the fingerprint only, for every verb.
-func (k *X448Private) Format(f fmt.State, _ rune) { formatRedacted(f, k.String()) }
+func (k X448Private) Format(f fmt.State, _ rune) { formatRedacted(f, k.String()) }

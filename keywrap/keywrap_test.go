@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -88,12 +89,14 @@ func TestRFC3394Vectors(t *testing.T) {
 func TestWrapRejectsBadKeyLength(t *testing.T) {
 	kek := make([]byte, 16)
 	for _, n := range []int{0, 8, 17, MaxKeyLen + 8} {
-		if _, err := Wrap(kek, make([]byte, n)); err == nil {
-			t.Errorf("Wrap accepted a %d-byte key", n)
+		_, err := Wrap(kek, make([]byte, n))
+		if want := fmt.Sprintf("keywrap: key to wrap is %d bytes", n); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("Wrap of a %d-byte key: error %v, want one starting %q", n, err, want)
 		}
 	}
-	if _, err := Wrap(make([]byte, 15), make([]byte, 16)); err == nil {
-		t.Error("Wrap accepted a 15-byte kek")
+	_, err := Wrap(make([]byte, 15), make([]byte, 16))
+	if want := "keywrap: key-encryption key is 15 bytes"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Wrap with a 15-byte kek: error %v, want one starting %q", err, want)
 	}
 }
 

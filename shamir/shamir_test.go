@@ -316,11 +316,14 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 
 func TestTestingOnlySplitChecks(t *testing.T) {
 	p := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(51))
-	if _, err := TestingOnlySplit(make([]byte, 16), 3, []*big.Int{p}); err == nil {
-		t.Error("coefficient p accepted")
-	}
-	if _, err := TestingOnlySplit(make([]byte, 16), 3, []*big.Int{nil}); err == nil {
-		t.Error("nil coefficient accepted")
+	for _, tc := range []struct {
+		name string
+		c    *big.Int
+	}{{"p", p}, {"nil", nil}, {"negative", big.NewInt(-1)}} {
+		_, err := TestingOnlySplit(make([]byte, 16), 3, []*big.Int{tc.c})
+		if want := "shamir: coefficient a1 is not in [0, p)"; err == nil || err.Error() != want {
+			t.Errorf("coefficient %s: error %v, want %q", tc.name, err, want)
+		}
 	}
 }
 
