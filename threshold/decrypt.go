@@ -1,6 +1,7 @@
 package threshold
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mathmesh/mesh/threshold/group"
@@ -50,7 +51,7 @@ func (c *Curve) CombinePartials(partials ...[]byte) ([]byte, error) {
 		return nil, fmt.Errorf("threshold: %d partials, want 1 to %d", len(partials), MaxShares)
 	}
 	sum := c.g.NewElement()
-	if err := c.addPartials(sum, partials); err != nil {
+	if err := c.addPartials(sum, partials, false); err != nil {
 		return nil, err
 	}
 	return c.ikmOf(sum)
@@ -70,19 +71,40 @@ func (k *PrivateKey) Decrypt(ephemeral []byte, partials ...[]byte) ([]byte, erro
 		return nil, err
 	}
 	sum := k.curve.g.NewElement().ScalarMult(k.s, e)
-	if err := k.curve.addPartials(sum, partials); err != nil {
+	if err := k.curve.addPartials(sum, partials, true); err != nil {
 		return nil, err
 	}
 	return k.curve.ikmOf(sum)
 }
 
-func (c *Curve) addPartials(sum group.Element, partials [][]byte) error {
+// addPartials decodes and validates every partial and adds it to sum. Two
+// equal contributions (among the partials, or a partial equal to sum itself
+// when sum is the caller's own contribution) mean a replayed or mismatched
+// share set: distinct shares give distinct points except with negligible
+// probability, so the sum would be a wrong agreement. They are refused.
+func (c *Curve) addPartials(sum group.Element, partials [][]byte, sumIsOwn bool) error {
+	seen := make([]group.Element, 0, len(partials))
 	for i, p := range partials {
 		e, err := c.DecodePoint(fmt.Sprintf("partial %d", i), p)
 		if err != nil {
 			return err
 		}
+		for j, q := range seen {
+			if e.Equal(q) {
+				return fmt.Errorf("%w: %s partials %d and %d are the same point (replayed or mismatched share set)", ErrMismatchedShares, c.name, j, i)
+			}
+		}
+		if sumIsOwn && e.Equal(sum) {
+			return fmt.Errorf("%w: %s partial %d equals the combiner's own contribution", ErrMismatchedShares, c.name, i)
+		}
+		seen = append(seen, e)
+	}
+	for _, e := range seen {
 		sum.Add(sum, e)
 	}
 	return nil
 }
+
+// ErrMismatchedShares reports partial results that cannot come from one
+// consistent share set.
+var ErrMismatchedShares = errors.New("threshold: mismatched share set")

@@ -15,4 +15,8 @@ const (
 	// MaxSignMessageLen bounds the message of an RFC 8032 signature made from
 	// a raw scalar.
 	MaxSignMessageLen = 1 << 24
+
+	// maxZeroDraws bounds the redraws of a zero scalar before GenerateKey
+	// gives up on the randomness source.
+	maxZeroDraws = 8
 )

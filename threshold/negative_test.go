@@ -146,22 +146,47 @@ func TestBadLengthsAndEncodings(t *testing.T) {
 }
 
 // TestNoClampOrHash is the regression test of threshold.md §8.3 item 6: a
-// raw share with its low bits set is used as is.
+// raw share with its low bits (and, for X25519/X448, bits clamping would set
+// or clear) is used as is on every curve: the scalar round-trips unchanged
+// and the public key is 7·B, computed here by repeated addition.
 func TestNoClampOrHash(t *testing.T) {
-	raw := make([]byte, 32)
-	raw[0] = 0x07 // low bits that clamping would clear
-	k, err := X25519.NewPrivateKey(raw)
+	for _, c := range curves {
+		raw := make([]byte, len(mustKey(t, c).Bytes()))
+		raw[0] = 0x07 // low bits that clamping would clear
+		k, err := c.NewPrivateKey(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(k.Bytes(), raw) {
+			t.Fatalf("%s: scalar changed: %x", c.Name(), k.Bytes())
+		}
+		seven := c.Group().NewElement()
+		for range 7 {
+			seven.Add(seven, c.Group().Generator())
+		}
+		want, err := c.EncodePoint(seven)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := k.Public(); !bytes.Equal(got, want) {
+			t.Fatalf("%s: public of raw scalar 7 = %x, want %x", c.Name(), got, want)
+		}
+		if c == X25519 || c == X448 {
+			clamped, err := c.PrivateKeyFromRFC7748(raw[:c.PointLen()-1])
+			if err == nil && bytes.Equal(clamped.Public(), want) {
+				t.Fatalf("%s: clamped and raw interpretations agree; the test proves nothing", c.Name())
+			}
+		}
+	}
+}
+
+func mustKey(t *testing.T, c *Curve) *PrivateKey {
+	t.Helper()
+	k, err := c.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(k.Bytes(), raw) {
-		t.Fatalf("scalar changed: %x", k.Bytes())
-	}
-	seven, _ := Ed25519.NewPrivateKey(raw)
-	if got, want := k.Public()[:32], new(edwards25519.Point).ScalarBaseMult(mustEdScalar(t, raw)).BytesMontgomery(); !bytes.Equal(got, want) {
-		t.Fatalf("public of raw scalar 7 = %x, want %x", got, want)
-	}
-	_ = seven
+	return k
 }
 
 func mustEdScalar(t *testing.T, b []byte) *edwards25519.Scalar {

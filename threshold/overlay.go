@@ -15,6 +15,11 @@ func CombinePrivate(keys ...*PrivateKey) (*PrivateKey, error) {
 	if len(keys) < 1 || len(keys) > MaxShares {
 		return nil, fmt.Errorf("threshold: %d private keys to combine, want 1 to %d", len(keys), MaxShares)
 	}
+	for i, k := range keys {
+		if err := checkKey(fmt.Sprintf("private key %d", i), k); err != nil {
+			return nil, err
+		}
+	}
 	c := keys[0].curve
 	sum := c.g.NewScalar()
 	for i, k := range keys {
@@ -36,6 +41,9 @@ func CombinePrivate(keys ...*PrivateKey) (*PrivateKey, error) {
 // combined public key, as the device must after activation (threshold.md §3.2
 // rules). The comparison is on public data.
 func CheckOverlay(combined *PrivateKey, published []byte) error {
+	if err := checkKey("combined key", combined); err != nil {
+		return err
+	}
 	e, err := combined.curve.DecodePoint("published combined key", published)
 	if err != nil {
 		return err

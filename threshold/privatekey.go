@@ -84,7 +84,9 @@ func (c *Curve) NewPrivateKey(scalar []byte) (*PrivateKey, error) {
 
 // GenerateKey draws a uniform non-zero scalar.
 func (c *Curve) GenerateKey(rand io.Reader) (*PrivateKey, error) {
-	for {
+	// A zero draw has probability about 2^-250; several in a row mean a
+	// broken randomness source, which must not hang the caller.
+	for range maxZeroDraws {
 		s, err := c.g.RandomScalar(rand)
 		if err != nil {
 			return nil, fmt.Errorf("threshold: %w", err)
@@ -93,6 +95,15 @@ func (c *Curve) GenerateKey(rand io.Reader) (*PrivateKey, error) {
 			return &PrivateKey{curve: c, s: s}, nil
 		}
 	}
+	return nil, fmt.Errorf("threshold: randomness source gave %d zero %s scalars in a row", maxZeroDraws, c.name)
+}
+
+// checkKey rejects a nil or zero-value key; what names the argument.
+func checkKey(what string, k *PrivateKey) error {
+	if k == nil || k.curve == nil || k.s == nil {
+		return fmt.Errorf("threshold: %s is missing (nil or zero-value PrivateKey)", what)
+	}
+	return nil
 }
 
 // PrivateKeyFromRFC7748 turns an RFC 7748 X25519 (32-byte) or X448 (56-byte)
@@ -111,6 +122,10 @@ func (c *Curve) PrivateKeyFromRFC7748(k []byte) (*PrivateKey, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("threshold: %w", err)
+	}
+	if s.IsZero() {
+		// A crafted X448 key whose clamped value is 4·L reduces to zero.
+		return nil, fmt.Errorf("threshold: %s RFC 7748 private key reduces to zero mod L", c.name)
 	}
 	return &PrivateKey{curve: c, s: s}, nil
 }

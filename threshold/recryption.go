@@ -26,6 +26,9 @@ type GroupAdmin struct {
 
 // NewGroupAdmin wraps the group's private key (X25519 or X448 normally).
 func NewGroupAdmin(key *PrivateKey) (*GroupAdmin, error) {
+	if err := checkKey("group key", key); err != nil {
+		return nil, err
+	}
 	if key.id != 0 {
 		return nil, fmt.Errorf("threshold: a group key cannot be a Shamir share")
 	}
@@ -64,6 +67,9 @@ func (s *RecryptionService) Grant(member string, share *PrivateKey) error {
 	if len(member) == 0 || len(member) > MaxMemberIDLen {
 		return fmt.Errorf("threshold: member identifier is %d bytes, want 1 to %d", len(member), MaxMemberIDLen)
 	}
+	if err := checkKey(fmt.Sprintf("service share for %q", member), share); err != nil {
+		return err
+	}
 	if share.curve != s.curve || share.id != 0 {
 		return fmt.Errorf("threshold: service share for %q is not an additive %s share", member, s.curve.name)
 	}
@@ -91,13 +97,21 @@ func (s *RecryptionService) Revoke(member string) error {
 }
 
 // Partial returns the service's partial result for member's decryption of
-// ephemeral. The caller must have authenticated member.
+// ephemeral. The caller must have authenticated member. The share is copied
+// under the lock, so a concurrent Revoke (which zeroizes the stored scalar)
+// never races with the multiplication; a request that took its copy before
+// the revocation completes with the old share.
 func (s *RecryptionService) Partial(member string, ephemeral []byte) ([]byte, error) {
 	s.mu.Lock()
 	k, ok := s.shares[member]
+	var local *PrivateKey
+	if ok {
+		local = &PrivateKey{curve: k.curve, s: k.curve.g.NewScalar().Set(k.s)}
+	}
 	s.mu.Unlock()
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownMember, member)
 	}
-	return k.Partial(ephemeral)
+	defer local.s.Zeroize()
+	return local.Partial(ephemeral)
 }

@@ -57,6 +57,9 @@ func (k *PrivateKey) DerivePrefix() []byte {
 // NewSigner builds a signer from an Ed25519 or Ed448 key and its prefix (32
 // or 57 bytes; from PrivateKeyFromRFC8032Seed or DerivePrefix).
 func NewSigner(k *PrivateKey, prefix []byte) (*Signer, error) {
+	if err := checkKey("signing key", k); err != nil {
+		return nil, err
+	}
 	want := map[*Curve]int{Ed25519: 32, Ed448: 57}[k.curve]
 	if want == 0 {
 		return nil, fmt.Errorf("threshold: %s keys do not sign", k.curve.name)

@@ -40,6 +40,10 @@ func fpIsZero(a *fp.Elt) bool    { return fp.IsZero(fpCanon(a)) }
 // in the prime-order subgroup, checked as φ(4⁻¹·ψ(M)) = M (threshold.md §4.5).
 // With strict set u must be canonical; otherwise it is reduced mod p as
 // RFC 7748 §5 requires.
+//
+// Cost: one field exponentiation for v and both ψ denominators together, one
+// variable-time multiplication by 4⁻¹ (public point), one inversion for the
+// round trip.
 func liftX448(ub []byte, odd, strict bool) (group.Element, error) {
 	var u fp.Elt
 	copy(u[:], ub)
@@ -50,40 +54,41 @@ func liftX448(ub []byte, odd, strict bool) (group.Element, error) {
 	one := fp.One()
 	// v² = u·(u·(u + A) + 1)
 	v2 := fpMul(fpAdd(fpMul(fpAdd(&u, &fp156326), &u), &one), &u)
-	var v fp.Elt
-	if !fp.InvSqrt(&v, v2, &one) {
-		return nil, errNotOnCurve
-	}
-	fp.Modp(&v)
-	if fp.IsZero(&v) {
+	if fpIsZero(v2) {
 		return nil, errors.New("point of order 2")
-	}
-	if (v[0]&1 == 1) != odd {
-		fp.Neg(&v, &v)
-		fp.Modp(&v)
 	}
 	// ψ: x = 4v(u²−1)/(u⁴−2u²+4v²+1),
 	//    y = −(u⁵−2u³−4uv²+u)/(u⁵−2u²v²−2u³−2v²+u)
+	// Both denominators depend on v² only, so they are known before v.
 	u2 := fpMul(&u, &u)
 	u3 := fpMul(u2, &u)
 	u4 := fpMul(u2, u2)
 	u5 := fpMul(u4, &u)
-	vv := fpMul(&v, &v)
 	two, four := fpFromUint(2), fpFromUint(4)
-	xNum := fpMul(fpMul(&four, &v), fpSub(u2, &one))
-	xDen := fpAdd(fpAdd(fpSub(u4, fpMul(&two, u2)), fpMul(&four, vv)), &one)
-	yNum := fpAdd(fpSub(fpSub(u5, fpMul(&two, u3)), fpMul(fpMul(&four, &u), vv)), &u)
-	yDen := fpAdd(fpSub(fpSub(fpSub(u5, fpMul(fpMul(&two, u2), vv)), fpMul(&two, u3)), fpMul(&two, vv)), &u)
-	if fpIsZero(xDen) || fpIsZero(yDen) {
+	xDen := fpAdd(fpAdd(fpSub(u4, fpMul(&two, u2)), fpMul(&four, v2)), &one)
+	yDen := fpAdd(fpSub(fpSub(fpSub(u5, fpMul(fpMul(&two, u2), v2)), fpMul(&two, u3)), fpMul(&two, v2)), &u)
+	den := fpMul(xDen, yDen)
+	if fpIsZero(den) {
 		return nil, errors.New("point has no Ed448 image")
 	}
-	var x, y fp.Elt
-	fp.Inv(&x, xDen)
-	x = *fpMul(&x, xNum)
-	fp.Inv(&y, yDen)
-	y = *fpMul(&y, yNum)
-	fp.Neg(&y, &y)
-	p4, err := goldilocks.FromAffine(fpCanon(&x), fpCanon(&y))
+	// One exponentiation: z = 1/√(v²·den²), so v = ±z·den·v² and
+	// 1/den = z²·den·v². v² is a square iff v²·den² is (den ≠ 0).
+	var z fp.Elt
+	if !fp.InvSqrt(&z, &one, fpMul(v2, fpMul(den, den))) {
+		return nil, errNotOnCurve
+	}
+	v := fpCanon(fpMul(fpMul(&z, den), v2))
+	if (v[0]&1 == 1) != odd {
+		fp.Neg(v, v)
+		fp.Modp(v)
+	}
+	denInv := fpMul(fpMul(fpMul(&z, &z), den), v2)
+	xNum := fpMul(fpMul(&four, v), fpSub(u2, &one))
+	yNum := fpAdd(fpSub(fpSub(u5, fpMul(&two, u3)), fpMul(fpMul(&four, &u), v2)), &u)
+	x := fpMul(fpMul(xNum, yDen), denInv)
+	y := fpMul(fpMul(yNum, xDen), denInv)
+	fp.Neg(y, y)
+	p4, err := goldilocks.FromAffine(fpCanon(x), fpCanon(y))
 	if err != nil {
 		return nil, errNotOnCurve
 	}
@@ -94,15 +99,30 @@ func liftX448(ub []byte, odd, strict bool) (group.Element, error) {
 	if err != nil {
 		return nil, err
 	}
-	u2b, odd2, err := montgomery448(e)
-	if err != nil || string(u2b) != string(u[:]) || odd2 != odd {
+	if !isogenyImageIs(e, &u, v) {
 		return nil, errors.New("point has a small-order component")
 	}
 	return e, nil
 }
 
+// isogenyImageIs reports whether φ(e) = (u, v), comparing u·x² = y² and
+// v·x³ = (2 − x² − y²)·y so that no inversion beyond ToAffine is needed.
+func isogenyImageIs(e group.Element, u, v *fp.Elt) bool {
+	p := group.Edwards448Point(e)
+	x, y := p.ToAffine()
+	if fpIsZero(&x) {
+		return false
+	}
+	x2 := fpMul(&x, &x)
+	y2 := fpMul(&y, &y)
+	two := fpFromUint(2)
+	okU := fpIsZero(fpSub(fpMul(u, x2), y2))
+	okV := fpIsZero(fpSub(fpMul(v, fpMul(x2, &x)), fpMul(fpSub(fpSub(&two, x2), y2), &y)))
+	return okU && okV
+}
+
 // montgomery448 is φ: u = y²/x², v = (2 − x² − y²)·y/x³; it returns u and
-// whether v is odd.
+// whether v is odd. One inversion (of x³) after ToAffine.
 func montgomery448(e group.Element) ([]byte, bool, error) {
 	p := group.Edwards448Point(e)
 	x, y := p.ToAffine()
@@ -111,14 +131,11 @@ func montgomery448(e group.Element) ([]byte, bool, error) {
 	}
 	x2 := fpMul(&x, &x)
 	y2 := fpMul(&y, &y)
-	var x2inv fp.Elt
-	fp.Inv(&x2inv, x2)
-	u := fpCanon(fpMul(y2, &x2inv))
+	var x3inv fp.Elt
+	fp.Inv(&x3inv, fpMul(x2, &x))
+	u := fpCanon(fpMul(fpMul(y2, &x3inv), &x))
 	two := fpFromUint(2)
-	v := fpMul(fpMul(fpSub(fpSub(&two, x2), y2), &y), &x2inv)
-	var xInv fp.Elt
-	fp.Inv(&xInv, &x)
-	v = fpCanon(fpMul(v, &xInv))
+	v := fpCanon(fpMul(fpMul(fpSub(fpSub(&two, x2), y2), &y), &x3inv))
 	return append([]byte(nil), u[:]...), v[0]&1 == 1, nil
 }
 

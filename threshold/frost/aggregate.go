@@ -21,6 +21,9 @@ func (e *ShareError) Error() string {
 // signer is reported as a *ShareError. The result is R ‖ z, an RFC 8032
 // signature under the group public key.
 func (cs *Ciphersuite) Aggregate(pkg *PublicKeyPackage, msg []byte, list []Commitment, shares []SignatureShare) ([]byte, error) {
+	if err := pkg.check(); err != nil {
+		return nil, err
+	}
 	if len(msg) > MaxMessageLen {
 		return nil, fmt.Errorf("frost: message is %d bytes, limit %d", len(msg), MaxMessageLen)
 	}
@@ -83,6 +86,9 @@ func (cs *Ciphersuite) verifyShare(pkg *PublicKeyPackage, list []Commitment, rho
 // VerifyShare checks one signature share against the public key package, for
 // a coordinator that wants to check shares as they arrive.
 func (cs *Ciphersuite) VerifyShare(pkg *PublicKeyPackage, msg []byte, list []Commitment, s SignatureShare) error {
+	if err := pkg.check(); err != nil {
+		return err
+	}
 	if err := checkCommitmentList(list); err != nil {
 		return err
 	}
@@ -101,4 +107,16 @@ func (cs *Ciphersuite) VerifyShare(pkg *PublicKeyPackage, msg []byte, list []Com
 	rho := cs.bindingFactors(pkg.GroupPublic, list, msg)
 	c := cs.challenge(cs.groupCommitment(list, rho), pkg.GroupPublic, msg)
 	return cs.verifyShare(pkg, list, rho, c, idx, s)
+}
+
+func (pkg *PublicKeyPackage) check() error {
+	if pkg == nil || pkg.GroupPublic == nil || pkg.GroupPublic.IsIdentity() {
+		return fmt.Errorf("frost: public key package has no group public key")
+	}
+	for id, e := range pkg.Shares {
+		if e == nil || e.IsIdentity() {
+			return fmt.Errorf("frost: public key package: verifying share of signer %d is missing or the identity", id)
+		}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mathmesh/mesh/threshold/group"
 	"pgregory.net/rapid"
 )
 
@@ -207,7 +208,7 @@ func TestKeyShareRedacted(t *testing.T) {
 	keys, _ := dealt(t, Ed448)
 	secret := fmt.Sprintf("%x", keys[0].secret.Bytes())
 	n, _ := keys[0].Commit(rand.Reader)
-	hid := fmt.Sprintf("%x", n.hiding.Bytes())
+	hid := fmt.Sprintf("%x", n.state.hiding.Bytes())
 	for _, verb := range []string{"%v", "%+v", "%#v", "%x", "%s"} {
 		out := fmt.Sprintf(verb, keys[0]) + fmt.Sprintf(verb, n)
 		if strings.Contains(out, secret[:16]) || strings.Contains(out, hid[:16]) {
@@ -227,5 +228,85 @@ func TestTooFewSigners(t *testing.T) {
 	}
 	if _, _, err := Ed25519.Deal(secret.Bytes(), 1, 3, rand.Reader); err == nil {
 		t.Fatal("threshold 1 accepted")
+	}
+}
+
+// TestNonceCopyRefused is the regression test for copied nonce state: before
+// the fix a shallow copy (cp := *n) kept its own "used" flag but shared the
+// zeroized scalars, so a second Sign answered z = λ·s·c, the share in clear.
+func TestNonceCopyRefused(t *testing.T) {
+	for _, cs := range []*Ciphersuite{Ed25519, Ed448} {
+		keys, _ := dealt(t, cs)
+		n1, _ := keys[0].Commit(rand.Reader)
+		n2, _ := keys[1].Commit(rand.Reader)
+		list := []Commitment{n1.Commitment(), n2.Commitment()}
+		cp := *n1
+		if _, err := keys[0].Sign(n1, []byte("a"), list); err != nil {
+			t.Fatal(err)
+		}
+		if z, err := keys[0].Sign(&cp, []byte("b"), list); !errors.Is(err, ErrNonceReused) {
+			t.Fatalf("%s: Sign through a copy: share %v, error %v; want ErrNonceReused", cs.Name(), z.Share, err)
+		}
+		// Copy taken before a failed Sign: also consumed.
+		n3, _ := keys[0].Commit(rand.Reader)
+		cp3 := *n3
+		if _, err := keys[0].Sign(n3, []byte("a"), list[:1]); err == nil {
+			t.Fatal("Sign with a one-entry list succeeded")
+		}
+		if _, err := keys[0].Sign(&cp3, []byte("a"), []Commitment{n3.Commitment(), n2.Commitment()}); !errors.Is(err, ErrNonceReused) {
+			t.Fatalf("%s: copy usable after a failed Sign: %v", cs.Name(), err)
+		}
+		// Nonces of another signer are consumed too, and refused.
+		n4, _ := keys[1].Commit(rand.Reader)
+		if _, err := keys[0].Sign(n4, []byte("a"), []Commitment{n1.Commitment(), n4.Commitment()}); err == nil || !strings.Contains(err.Error(), "nonces of signer 2") {
+			t.Fatalf("%s: foreign nonces: %v", cs.Name(), err)
+		}
+	}
+}
+
+// TestZeroValueNonces: a SigningNonces not made by Commit is refused with an
+// error, never a panic or a share.
+func TestZeroValueNonces(t *testing.T) {
+	keys, _ := dealt(t, Ed25519)
+	n2, _ := keys[1].Commit(rand.Reader)
+	for name, n := range map[string]*SigningNonces{"nil": nil, "zero value": {}} {
+		_, err := keys[0].Sign(n, []byte("m"), []Commitment{{ID: 1}, n2.Commitment()})
+		if !errors.Is(err, ErrNonceReused) {
+			t.Errorf("%s: %v, want ErrNonceReused", name, err)
+		}
+		if got := fmt.Sprint(n); !strings.Contains(got, "empty") {
+			t.Errorf("%s prints %q", name, got)
+		}
+	}
+}
+
+// TestCommitmentIsACopy: mutating the commitment a caller received does not
+// change what Sign checks the list against.
+func TestCommitmentIsACopy(t *testing.T) {
+	keys, _ := dealt(t, Ed25519)
+	n1, _ := keys[0].Commit(rand.Reader)
+	n2, _ := keys[1].Commit(rand.Reader)
+	c := n1.Commitment()
+	c.Hiding.Add(c.Hiding, c.Binding)
+	if _, err := keys[0].Sign(n1, []byte("m"), []Commitment{c, n2.Commitment()}); err == nil || !strings.Contains(err.Error(), "does not match its nonces") {
+		t.Fatalf("altered own commitment: %v", err)
+	}
+}
+
+func TestAggregateBadPackage(t *testing.T) {
+	keys, pkg := dealt(t, Ed25519)
+	n1, _ := keys[0].Commit(rand.Reader)
+	n2, _ := keys[1].Commit(rand.Reader)
+	list := []Commitment{n1.Commitment(), n2.Commitment()}
+	s1, _ := keys[0].Sign(n1, []byte("m"), list)
+	s2, _ := keys[1].Sign(n2, []byte("m"), list)
+	bad := &PublicKeyPackage{GroupPublic: pkg.GroupPublic, Shares: map[uint16]group.Element{1: pkg.Shares[1], 2: nil}}
+	for name, p := range map[string]*PublicKeyPackage{"nil": nil, "no group key": {Shares: pkg.Shares}, "nil share": bad} {
+		if _, err := Ed25519.Aggregate(p, []byte("m"), list, []SignatureShare{s1, s2}); err == nil || !strings.Contains(err.Error(), "public key package") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if err := Ed25519.VerifyShare(p, []byte("m"), list, s1); err == nil {
+			t.Errorf("%s: VerifyShare accepted", name)
+		}
 	}
 }

@@ -18,13 +18,19 @@ type SignatureShare struct {
 // that list is well formed and holds this signer's own commitment unchanged,
 // and computes λᵢ itself from the identifiers in list.
 func (k *KeyShare) Sign(nonces *SigningNonces, msg []byte, list []Commitment) (SignatureShare, error) {
-	if nonces == nil || !nonces.used.CompareAndSwap(false, true) {
-		return SignatureShare{}, ErrNonceReused
+	st, err := nonces.take()
+	if err != nil {
+		return SignatureShare{}, err
 	}
-	defer nonces.hiding.Zeroize()
-	defer nonces.binding.Zeroize()
-	if nonces.id != k.id {
-		return SignatureShare{}, fmt.Errorf("frost: nonces of signer %d used by signer %d", nonces.id, k.id)
+	defer st.hiding.Zeroize()
+	defer st.binding.Zeroize()
+	if st.hiding.IsZero() || st.binding.IsZero() {
+		// Cannot happen for nonces from Commit; refuse rather than answer
+		// with λ·s·c, which is the share in clear (threshold.md §7 item 4).
+		return SignatureShare{}, fmt.Errorf("frost: signer %d: zero nonce refused", k.id)
+	}
+	if st.id != k.id {
+		return SignatureShare{}, fmt.Errorf("frost: nonces of signer %d used by signer %d", st.id, k.id)
 	}
 	if len(msg) > MaxMessageLen {
 		return SignatureShare{}, fmt.Errorf("frost: message is %d bytes, limit %d", len(msg), MaxMessageLen)
@@ -45,7 +51,7 @@ func (k *KeyShare) Sign(nonces *SigningNonces, msg []byte, list []Commitment) (S
 		return SignatureShare{}, fmt.Errorf("frost: signer %d is not in the commitment list", k.id)
 	}
 	own := list[self]
-	if !own.Hiding.Equal(nonces.commitment.Hiding) || !own.Binding.Equal(nonces.commitment.Binding) {
+	if own.Hiding == nil || own.Binding == nil || !own.Hiding.Equal(st.commitment.Hiding) || !own.Binding.Equal(st.commitment.Binding) {
 		return SignatureShare{}, fmt.Errorf("frost: commitment list entry of signer %d does not match its nonces", k.id)
 	}
 	rho := k.cs.bindingFactors(k.groupPublic, list, msg)
@@ -56,8 +62,8 @@ func (k *KeyShare) Sign(nonces *SigningNonces, msg []byte, list []Commitment) (S
 	}
 	c := k.cs.challenge(r, k.groupPublic, msg)
 	g := k.cs.g
-	z := g.NewScalar().Multiply(nonces.binding, rho[self])
-	z.Add(z, nonces.hiding)
+	z := g.NewScalar().Multiply(st.binding, rho[self])
+	z.Add(z, st.hiding)
 	t := g.NewScalar().Multiply(lambda, k.secret)
 	t.Multiply(t, c)
 	z.Add(z, t)

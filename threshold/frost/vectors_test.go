@@ -130,10 +130,10 @@ func TestRFC9591Vectors(t *testing.T) {
 			var list []Commitment
 			for _, s := range v.Signers {
 				n := keys[s.ID-1].commitWithRandomness(unhex(t, s.HidingNonceRandomness), unhex(t, s.BindingNonceRandomness))
-				checkBytes(t, "hiding nonce", n.hiding.Bytes(), s.HidingNonce)
-				checkBytes(t, "binding nonce", n.binding.Bytes(), s.BindingNonce)
-				checkBytes(t, "hiding commitment", n.commitment.Hiding.Bytes(), s.HidingNonceCommitment)
-				checkBytes(t, "binding commitment", n.commitment.Binding.Bytes(), s.BindingNonceCommitment)
+				checkBytes(t, "hiding nonce", n.state.hiding.Bytes(), s.HidingNonce)
+				checkBytes(t, "binding nonce", n.state.binding.Bytes(), s.BindingNonce)
+				checkBytes(t, "hiding commitment", n.state.commitment.Hiding.Bytes(), s.HidingNonceCommitment)
+				checkBytes(t, "binding commitment", n.state.commitment.Binding.Bytes(), s.BindingNonceCommitment)
 				nonces[s.ID] = n
 				list = append(list, n.Commitment())
 			}

@@ -140,6 +140,12 @@ func (z *scalar25519) IsZero() bool                { return z.s.Equal(edwards255
 func (z *scalar25519) Bytes() []byte               { return z.s.Bytes() }
 func (z *scalar25519) Zeroize()                    { z.s.Set(edwards25519.NewScalar()) }
 
+// String, GoString and Format redact the value: a Scalar may be a share or a
+// nonce, and fmt would otherwise print its limbs (threshold.md §6, STYLE 11).
+func (z *scalar25519) String() string             { return redactedScalar }
+func (z *scalar25519) GoString() string           { return redactedScalar }
+func (z *scalar25519) Format(f fmt.State, _ rune) { fmt.Fprint(f, redactedScalar) }
+
 func (z *element25519) Add(a, b Element) Element {
 	z.enc = nil
 	z.p.Add(el25519(a), el25519(b))

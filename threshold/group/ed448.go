@@ -135,7 +135,15 @@ func (z *scalar448) Equal(b Scalar) bool {
 	y.Red()
 	return subtle.ConstantTimeCompare(x[:], y[:]) == 1
 }
-func (z *scalar448) IsZero() bool { x := z.s; x.Red(); return x.IsZero() }
+
+// IsZero reports whether the value is zero, in constant time (goldilocks'
+// own IsZero compares arrays with ==, which may stop at the first difference).
+func (z *scalar448) IsZero() bool {
+	x := z.s
+	x.Red()
+	var zero goldilocks.Scalar
+	return subtle.ConstantTimeCompare(x[:], zero[:]) == 1
+}
 func (z *scalar448) Bytes() []byte {
 	x := z.s
 	x.Red()
@@ -144,6 +152,11 @@ func (z *scalar448) Bytes() []byte {
 	return out
 }
 func (z *scalar448) Zeroize() { clear(z.s[:]) }
+
+// String, GoString and Format redact the value (see scalar25519).
+func (z *scalar448) String() string             { return redactedScalar }
+func (z *scalar448) GoString() string           { return redactedScalar }
+func (z *scalar448) Format(f fmt.State, _ rune) { fmt.Fprint(f, redactedScalar) }
 
 func (z *element448) Add(a, b Element) Element { z.p = *curve448.Add(el448(a), el448(b)); return z }
 func (z *element448) Subtract(a, b Element) Element {

@@ -97,6 +97,9 @@ var (
 	ErrInvalidScalar = errors.New("group: invalid scalar")
 )
 
+// redactedScalar is what fmt prints for any Scalar.
+const redactedScalar = "group.Scalar<redacted>"
+
 func bigFromLE(b []byte) *big.Int {
 	be := make([]byte, len(b))
 	for i, c := range b {

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 
 	"filippo.io/edwards25519"
+	"github.com/cloudflare/circl/ecc/goldilocks"
+	fp "github.com/cloudflare/circl/math/fp448"
 	"pgregory.net/rapid"
 )
 
@@ -130,4 +134,66 @@ func FuzzDecodeScalar(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEd448TorsionRejected adds each non-zero point of the rational 4-torsion
+// of edwards448, (0, −1), (1, 0) and (−1, 0), to a valid point and to the
+// identity: DecodeElement must refuse every result (threshold.md §4.6, §8.3
+// item 6).
+func TestEd448TorsionRejected(t *testing.T) {
+	var zero, one, minusOne fp.Elt
+	one[0] = 1
+	fp.Sub(&minusOne, &zero, &one)
+	fp.Modp(&minusOne)
+	s, _ := Ed448.RandomScalar(rand.Reader)
+	base := Edwards448Point(Ed448.NewElement().ScalarBaseMult(s))
+	for name, xy := range map[string][2]fp.Elt{
+		"(0,-1)": {zero, minusOne},
+		"(1,0)":  {one, zero},
+		"(-1,0)": {minusOne, zero},
+	} {
+		tp, err := goldilocks.FromAffine(&xy[0], &xy[1])
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for what, p := range map[string]*goldilocks.Point{"T": tp, "P+T": curve448.Add(&base, tp)} {
+			var enc [57]byte
+			if err := p.ToBytes(enc[:]); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Ed448.DecodeElement(enc[:])
+			if !errors.Is(err, ErrInvalidElement) {
+				t.Errorf("%s with %s: %v, want ErrInvalidElement", what, name, err)
+			}
+			if _, err := NewEd448Element(p); err == nil {
+				t.Errorf("NewEd448Element accepted %s with %s", what, name)
+			}
+		}
+	}
+}
+
+// TestScalarRedacted: fmt never prints a scalar's value, whatever the verb,
+// also when the scalar sits inside a struct printed by reflection.
+func TestScalarRedacted(t *testing.T) {
+	for _, g := range groups {
+		s, _ := g.RandomScalar(rand.Reader)
+		hexed := fmt.Sprintf("%x", s.Bytes())
+		holder := struct{ V Scalar }{s}
+		for _, verb := range []string{"%v", "%+v", "%#v", "%x", "%s", "%d"} {
+			for _, out := range []string{fmt.Sprintf(verb, s), fmt.Sprintf(verb, holder)} {
+				if !strings.Contains(out, "redacted") || strings.Contains(out, hexed[:16]) {
+					t.Errorf("%s %s prints %q", g.Name(), verb, out)
+				}
+			}
+		}
+	}
+}
+
+func TestEd448IsZero(t *testing.T) {
+	if !Ed448.NewScalar().IsZero() || !Ed448.ScalarFromBig(Ed448.Order()).IsZero() {
+		t.Error("zero (or L) not reported as zero")
+	}
+	if Ed448.ScalarFromBig(big.NewInt(1)).IsZero() {
+		t.Error("one reported as zero")
+	}
 }

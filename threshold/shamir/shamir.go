@@ -137,6 +137,9 @@ func Recover(g group.Group, shares []Share, t int) (group.Scalar, error) {
 	}
 	ids := make([]uint16, len(shares))
 	for i, s := range shares {
+		if s.Value == nil {
+			return nil, fmt.Errorf("shamir: share %d (identifier %d) has no value", i, s.ID)
+		}
 		ids[i] = s.ID
 	}
 	secret := g.NewScalar()
@@ -153,7 +156,7 @@ func Recover(g group.Group, shares []Share, t int) (group.Scalar, error) {
 // Verify checks a share against the VSS commitments (RFC 9591 Appendix C.2
 // vss_verify): f(id)·B = Σ (id^j)·Cⱼ.
 func Verify(g group.Group, s Share, commitments []group.Element) bool {
-	if s.ID == 0 || len(commitments) == 0 {
+	if s.ID == 0 || s.Value == nil || len(commitments) == 0 {
 		return false
 	}
 	want := g.NewElement()

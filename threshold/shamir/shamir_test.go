@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/mathmesh/mesh/threshold/group"
@@ -85,3 +86,18 @@ func TestBadIdentifiers(t *testing.T) {
 }
 
 func bigInt(x int64) *big.Int { return big.NewInt(x) }
+
+func TestNilShareValueRefused(t *testing.T) {
+	g := group.Ed25519
+	shares, commitments, err := Split(g, g.NewScalar(), 2, 3, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shares[1].Value = nil
+	if _, err := Recover(g, shares[:2], 2); err == nil || !strings.Contains(err.Error(), "has no value") {
+		t.Fatalf("Recover with a nil share value: %v", err)
+	}
+	if Verify(g, shares[1], commitments) {
+		t.Fatal("Verify accepted a share with no value")
+	}
+}
