@@ -1,0 +1,165 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mathmesh/mesh/catalog"
+	"github.com/mathmesh/mesh/dare"
+	"github.com/mathmesh/mesh/jsonb"
+	"github.com/mathmesh/mesh/profile"
+	"github.com/mathmesh/mesh/protocol"
+	"github.com/mathmesh/mesh/service/store"
+	"github.com/mathmesh/mesh/udf"
+)
+
+// post answers Post (protocol.md §4.9, §6) for accounts of this service:
+// each message goes to each recipient's Inbound spool. Post is public, so
+// it applies the minimum inbound policy of protocol.md §6: strangers may
+// send only MessageContact; anything else gets Result "Reject".
+func (s *Service) post(ctx context.Context, _ *principal, inner jsonb.Raw) (protocol.Response, error) {
+	var req protocol.PostRequest
+	if err := decode(protocol.TxPost, inner, &req); err != nil {
+		return nil, err
+	}
+	if len(req.Messages)*len(req.Accounts) > protocol.MaxEnvelopesPerRequest {
+		return nil, refuse(protocol.StatusTooLarge, "%d messages to %d accounts, limit %d deliveries", len(req.Messages), len(req.Accounts), protocol.MaxEnvelopesPerRequest)
+	}
+	infos, err := checkAll("Messages", req.Messages, protocol.MaxMessageBytes)
+	if err != nil {
+		return nil, err
+	}
+	resp := &protocol.PostResponse{TransactResponse: protocol.TransactResponse{MeshResponse: protocol.MeshResponse{ID: req.ID}}}
+	var batches []store.Batch
+	var accepted []int // index into resp.Entries of each batch
+	for _, addr := range req.Accounts {
+		to, err := s.lookupAccount(ctx, addr)
+		if err != nil {
+			return nil, internal(err)
+		}
+		for _, m := range infos {
+			e := protocol.EntryResponse{IndexRequest: int64(len(resp.Entries)), Result: protocol.ResultReject}
+			if to != nil && m.meta.MessageType == tagMessageContact {
+				e.Result = protocol.ResultAccept
+				accepted = append(accepted, len(resp.Entries))
+				batches = append(batches, store.Batch{Account: to.rec.ProfileUDF, Container: protocol.SpoolInbound,
+					Entries: []store.Entry{{Envelope: m.canon, EnvelopeID: m.envelopeID}}})
+			}
+			resp.Entries = append(resp.Entries, e)
+		}
+	}
+	if len(batches) > 0 {
+		first, err := s.store.Append(ctx, batches)
+		if err != nil {
+			return nil, internal(err)
+		}
+		for i, at := range accepted {
+			resp.Entries[at].IndexContainer = first[i]
+		}
+	}
+	return resp, nil
+}
+
+// claim answers Claim (protocol.md §4.10, schema.md §9.5): it finds the
+// publication in the target account's Publication catalog, checks
+// ServiceAuthenticate = MAC(Authenticator, Sender), files the claim in the
+// target's Local spool under EnvelopeID(PublicationId) for PollClaim and
+// returns the publication.
+func (s *Service) claim(ctx context.Context, _ *principal, inner jsonb.Raw) (protocol.Response, error) {
+	var req protocol.ClaimRequest
+	if err := decode(protocol.TxClaim, inner, &req); err != nil {
+		return nil, err
+	}
+	info, err := checkEnvelope("EnvelopedMessageClaim", req.EnvelopedMessageClaim, protocol.MaxMessageBytes)
+	if err != nil {
+		return nil, err
+	}
+	var mc messageClaim
+	if _, err := profile.OpenAs(info.canon, nil, tagMessageClaim, &mc); err != nil {
+		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedMessageClaim: %v", err)
+	}
+	acct, err := s.requireAccount(ctx, mc.Recipient)
+	if err != nil {
+		return nil, err
+	}
+	pub, pubRaw, err := s.publication(ctx, acct, mc.PublicationId)
+	if err != nil {
+		return nil, err
+	}
+	if err := udf.VerifyClaimService(mc.Sender, pub.Authenticator, mc.ServiceAuthenticate); err != nil {
+		return nil, refuseCause(protocol.StatusNotAuthorized, err, "the claim's ServiceAuthenticate does not verify")
+	}
+	if pub.NotOnOrAfter != nil && !s.now().Before(*pub.NotOnOrAfter) {
+		return nil, refuse(protocol.StatusNotFound, "publication %s has expired", truncate(mc.PublicationId))
+	}
+	envID, err := udf.EnvelopeID(mc.PublicationId)
+	if err != nil {
+		return nil, refuseCause(protocol.StatusBadRequest, err, "PublicationId is not a UDF")
+	}
+	_, err = s.store.Append(ctx, []store.Batch{{Account: acct.rec.ProfileUDF, Container: protocol.SpoolLocal,
+		Entries: []store.Entry{{Envelope: info.canon, EnvelopeID: envID}}}})
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &protocol.ClaimResponse{MeshResponse: protocol.MeshResponse{ID: req.ID}, CatalogedPublication: pubRaw}, nil
+}
+
+// publication returns the current entry of the Publication catalog with
+// this Id (indexed by Transact under its UniqueId), and its JSON.
+func (s *Service) publication(ctx context.Context, acct *accountInfo, id string) (*catalog.CatalogedPublication, jsonb.Raw, error) {
+	notFound := refuse(protocol.StatusNotFound, "no publication %q", truncate(id))
+	if id == "" {
+		return nil, nil, notFound
+	}
+	env, _, err := s.store.Find(ctx, acct.rec.ProfileUDF, protocol.CatalogPublication, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, notFound
+	}
+	if err != nil {
+		return nil, nil, internal(err)
+	}
+	payload, res, err := dare.Open(env, &dare.Keyring{})
+	if err != nil {
+		return nil, nil, refuseCause(protocol.StatusNotFound, err, "publication %q cannot be read by the service", truncate(id))
+	}
+	if res.ContentMeta != nil && res.ContentMeta.Event == catalog.EventDelete {
+		return nil, nil, notFound
+	}
+	tag, raw, err := jsonb.ReadTag(payload)
+	if err != nil || tag != catalog.TagPublication {
+		return nil, nil, refuseCause(protocol.StatusNotFound, fmt.Errorf("tag %q: %v", tag, err), "publication %q is not a CatalogedPublication", truncate(id))
+	}
+	var pub catalog.CatalogedPublication
+	if err := jsonb.Unmarshal(raw, &pub); err != nil || pub.Id != id {
+		return nil, nil, refuseCause(protocol.StatusNotFound, err, "publication %q is malformed", truncate(id))
+	}
+	return &pub, raw, nil
+}
+
+// pollClaim answers PollClaim (protocol.md §4.11): the latest claim of the
+// publication, or a success with no message.
+func (s *Service) pollClaim(ctx context.Context, _ *principal, inner jsonb.Raw) (protocol.Response, error) {
+	var req protocol.PollClaimRequest
+	if err := decode(protocol.TxPollClaim, inner, &req); err != nil {
+		return nil, err
+	}
+	acct, err := s.requireAccount(ctx, req.TargetAccountAddress)
+	if err != nil {
+		return nil, err
+	}
+	envID, err := udf.EnvelopeID(req.PublicationId)
+	if err != nil {
+		return nil, refuseCause(protocol.StatusBadRequest, err, "PublicationId %q is not a UDF", truncate(req.PublicationId))
+	}
+	resp := &protocol.PollClaimResponse{MeshResponse: protocol.MeshResponse{ID: req.ID}}
+	env, _, err := s.store.Find(ctx, acct.rec.ProfileUDF, protocol.SpoolLocal, envID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return nil, internal(err)
+	default:
+		resp.EnvelopedMessage = env
+	}
+	return resp, nil
+}
