@@ -1,7 +1,7 @@
 # Mesh build, test and benchmark targets. `make check` is what CI runs.
 GO        ?= go
 BIN       := bin
-BINARIES  := meshman
+BINARIES  := meshman mesh-service
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME  ?= 5s
 

@@ -1,0 +1,602 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mathmesh/mesh/catalog"
+	"github.com/mathmesh/mesh/client"
+	"github.com/mathmesh/mesh/keys"
+	"github.com/mathmesh/mesh/profile"
+	"github.com/mathmesh/mesh/shamir"
+	"github.com/mathmesh/mesh/udf"
+)
+
+// newAccountCmd builds `meshman account` (cli.md §4; protocol.md §7 F0, F1):
+// create, hello, status, sync, list, get and delete talk to the account's
+// Mesh service; recover --verify is the offline part of escrow recovery
+// (architecture draft §4.5, udf.md §7.4).
+func newAccountCmd(app *App) *cobra.Command {
+	var af accountFlags
+	cmd := &cobra.Command{
+		Use:   "account",
+		Short: "create, inspect and recover Mesh accounts",
+		Args:  cobra.NoArgs,
+	}
+	af.addPersistent(cmd)
+	cmd.AddCommand(
+		newAccountCreateCmd(app, &af), newAccountHelloCmd(app, &af), newAccountStatusCmd(app, &af),
+		newAccountSyncCmd(app, &af), newAccountListCmd(app, &af), newAccountGetCmd(app, &af),
+		newAccountDeleteCmd(app, &af), newAccountRecoverCmd(app),
+	)
+	return cmd
+}
+
+// accountFlags are the AccountOptions of cli.md §2 as GNU flags, shared by
+// every command that acts on an account.
+type accountFlags struct {
+	account string
+	service string
+}
+
+func (f *accountFlags) addPersistent(cmd *cobra.Command) {
+	cmd.PersistentFlags().StringVar(&f.account, "account", "",
+		"account to act on: address, profile fingerprint or local name (default: this machine's default account)")
+	cmd.PersistentFlags().StringVar(&f.service, "service", "",
+		"Mesh service URL, overriding $MESH_SERVICE and DNS discovery")
+}
+
+// client returns the client library for $MESH_HOME.
+func (f *accountFlags) client(app *App) (*client.Client, error) {
+	dir, err := client.HomeDir(app.getenv)
+	if err != nil {
+		return nil, err
+	}
+	home, err := client.OpenHome(dir)
+	if err != nil {
+		return nil, err
+	}
+	return client.New(client.Config{Home: home, Service: f.service, Env: app.getenv(client.EnvService)})
+}
+
+// open opens the account named by --account (or sel when given).
+func (f *accountFlags) open(app *App, sel string) (*client.Account, error) {
+	c, err := f.client(app)
+	if err != nil {
+		return nil, err
+	}
+	if sel == "" {
+		sel = f.account
+	}
+	return c.Open(sel)
+}
+
+// AccountCreateResult is the output of `account create`.
+type AccountCreateResult struct{ *client.CreateResult }
+
+// Text is the draft's form (architecture §4.1): Account=<fingerprint>.
+func (r *AccountCreateResult) Text() string { return "Account=" + r.Account }
+
+func newAccountCreateCmd(app *App, af *accountFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "create ADDRESS",
+		Short: "create an account at its Mesh service and make this device its administrator",
+		Long: "Create the account ADDRESS (e.g. alice@example.com): make this machine's device\n" +
+			"profile if it has none and a fresh account seed, bind the account at the Mesh\n" +
+			"service of its domain (--service, $MESH_SERVICE or DNS SRV _mmm._tcp) and make\n" +
+			"this device its super/admin/web device. Prints the account fingerprint.",
+		Args: exactArgs(1, "ADDRESS"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := af.client(app)
+			if err != nil {
+				return app.Errorf("account create: %v", err)
+			}
+			res, err := c.CreateAccount(cmd.Context(), args[0])
+			if err != nil {
+				return app.Errorf("account create: %w", err)
+			}
+			return app.Emit(&AccountCreateResult{res})
+		},
+	}
+}
+
+// AccountHelloResult is the output of `account hello`.
+type AccountHelloResult struct{ *client.HelloResult }
+
+func (r *AccountHelloResult) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Service: %s\nService UDF: %s", r.Service, r.ServiceUDF)
+	if r.Version != "" {
+		fmt.Fprintf(&b, "\nVersion: %s", r.Version)
+		if len(r.Encodings) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(r.Encodings, ", "))
+		}
+	}
+	return b.String()
+}
+
+func newAccountHelloCmd(app *App, af *accountFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "hello [ACCOUNT]",
+		Short: "describe the Mesh service of an account",
+		Long: "Find the Mesh service of ACCOUNT (an address, or an account of this machine;\n" +
+			"default: --account or the default account) and print its description (Hello).",
+		Args: rangeArgs(0, 1, "ACCOUNT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := af.client(app)
+			if err != nil {
+				return app.Errorf("account hello: %v", err)
+			}
+			sel := af.account
+			if len(args) == 1 {
+				sel = args[0]
+			}
+			res, err := c.Hello(cmd.Context(), sel)
+			if err != nil {
+				return app.Errorf("account hello: %w", err)
+			}
+			return app.Emit(&AccountHelloResult{res})
+		},
+	}
+}
+
+// AccountStatusResult is the output of `account status`.
+type AccountStatusResult struct{ *client.StatusResult }
+
+func (r *AccountStatusResult) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Account: %s (%s)\nService: %s", r.Address, r.Account, r.Service)
+	for _, c := range r.Containers {
+		fmt.Fprintf(&b, "\n  %-16s %6d entries (%d here)  %s", c.Container, c.Index, c.Local, c.Digest)
+	}
+	return b.String()
+}
+
+func newAccountStatusCmd(app *App, af *accountFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "show the account's containers at its service",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := af.open(app, "")
+			if err != nil {
+				return app.Errorf("account status: %w", err)
+			}
+			res, err := a.Status(cmd.Context())
+			if err != nil {
+				return app.Errorf("account status: %w", err)
+			}
+			return app.Emit(&AccountStatusResult{res})
+		},
+	}
+}
+
+// AccountSyncResult is the output of `account sync`.
+type AccountSyncResult struct{ *client.SyncResult }
+
+func (r *AccountSyncResult) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Synchronized %s: %d new entries", r.Address, r.Fetched)
+	for _, c := range r.Containers {
+		if c.After != c.Before {
+			fmt.Fprintf(&b, "\n  %-16s +%d (%d entries)", c.Container, c.After-c.Before, c.After)
+		}
+	}
+	return b.String()
+}
+
+func newAccountSyncCmd(app *App, af *accountFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "sync",
+		Short: "fetch the account's new entries from its service",
+		Long: "Synchronise this device with the account's service (Status, then Download of the\n" +
+			"new entries only, each container checked against the service's Merkle digest).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := af.open(app, "")
+			if err != nil {
+				return app.Errorf("account sync: %w", err)
+			}
+			res, err := a.Sync(cmd.Context())
+			if err != nil {
+				return app.Errorf("account sync: %w", err)
+			}
+			return app.Emit(&AccountSyncResult{res})
+		},
+	}
+}
+
+// AccountListResult is the output of `account list`.
+type AccountListResult struct {
+	Accounts []*client.AccountInfo `json:"accounts"`
+}
+
+func (r *AccountListResult) Text() string {
+	if len(r.Accounts) == 0 {
+		return "No accounts on this machine (create one with `meshman account create ADDRESS`)"
+	}
+	var lines []string
+	for _, a := range r.Accounts {
+		l := a.Address + " " + a.ProfileUDF
+		if a.Local != "" {
+			l += " [" + a.Local + "]"
+		}
+		if a.Default {
+			l += " (default)"
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func newAccountListCmd(app *App, af *accountFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "list the accounts on this machine",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := af.client(app)
+			if err != nil {
+				return app.Errorf("account list: %v", err)
+			}
+			list, err := c.Accounts()
+			if err != nil {
+				return app.Errorf("account list: %w", err)
+			}
+			return app.Emit(&AccountListResult{Accounts: list})
+		},
+	}
+}
+
+// AccountGetResult is the output of `account get`.
+type AccountGetResult struct{ *client.AccountInfo }
+
+func (r *AccountGetResult) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Account: %s\nProfile: %s\nService: %s (%s)\nDevice: %s",
+		r.Address, r.ProfileUDF, r.Service, r.ServiceUDF, r.DeviceUDF)
+	if len(r.Roles) > 0 {
+		fmt.Fprintf(&b, "\nRoles: %s", strings.Join(r.Roles, ", "))
+	}
+	names := make([]string, 0, len(r.Keys))
+	for n := range r.Keys {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "\n%s: %s", n, r.Keys[n])
+	}
+	if r.Synced != "" {
+		fmt.Fprintf(&b, "\nLast sync: %s", r.Synced)
+	}
+	return b.String()
+}
+
+func newAccountGetCmd(app *App, af *accountFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "get [ACCOUNT]",
+		Short: "describe an account of this machine",
+		Args:  rangeArgs(0, 1, "ACCOUNT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sel := ""
+			if len(args) == 1 {
+				sel = args[0]
+			}
+			a, err := af.open(app, sel)
+			if err != nil {
+				return app.Errorf("account get: %w", err)
+			}
+			info, err := a.Info(true)
+			if err != nil {
+				return app.Errorf("account get: %w", err)
+			}
+			return app.Emit(&AccountGetResult{info})
+		},
+	}
+}
+
+// AccountDeleteResult is the output of `account delete`.
+type AccountDeleteResult struct {
+	Deleted *client.AccountInfo `json:"deleted"`
+}
+
+func (r *AccountDeleteResult) Text() string {
+	return fmt.Sprintf("Deleted account %s (%s)", r.Deleted.Address, r.Deleted.ProfileUDF)
+}
+
+func newAccountDeleteCmd(app *App, af *accountFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ACCOUNT",
+		Short: "delete an account at its service and from this machine",
+		Long: "Delete ACCOUNT (profile fingerprint, address or local name) at its Mesh service\n" +
+			"(UnbindAccount), then remove its keys and local data from this machine. If the\n" +
+			"service refuses, nothing is removed.",
+		Args: exactArgs(1, "ACCOUNT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := af.client(app)
+			if err != nil {
+				return app.Errorf("account delete: %v", err)
+			}
+			info, err := c.DeleteAccount(cmd.Context(), args[0])
+			if err != nil {
+				return app.Errorf("account delete: %w", err)
+			}
+			return app.Emit(&AccountDeleteResult{Deleted: info})
+		},
+	}
+}
+
+// AccountRecoverResult is the output of `account recover --verify`.
+type AccountRecoverResult struct {
+	// Account is the fingerprint of the account profile key
+	// (CompleteAccountProfile) that the recovered seed yields.
+	Account string `json:"account"`
+	// SeedType names the seed's algorithm identifier.
+	SeedType string `json:"seed_type"`
+	Verified bool   `json:"verified"`
+}
+
+func (r *AccountRecoverResult) Text() string {
+	return "Account: " + r.Account
+}
+
+func newAccountRecoverCmd(app *App) *cobra.Command {
+	var verify bool
+	cmd := &cobra.Command{
+		Use:   "recover SHARE...",
+		Short: "recover an account from a quorum of escrow shares",
+		Long: "Recover the account seed from a quorum of the shares printed by `account escrow`.\n" +
+			"With --verify, check the shares and print the fingerprint of the account profile the\n" +
+			"seed yields, without contacting any service.",
+		Args: minArgs(1, "SHARE..."),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !verify {
+				return app.Errorf("account recover: rebuilding the account on this device needs its Mesh service, " +
+					"which this build does not include; use --verify to check the shares and print the account fingerprint")
+			}
+			shares, err := parseShares(args)
+			if err != nil {
+				return app.Errorf("account recover: %v", err)
+			}
+			seed, err := shamir.RecoverSeed(shares)
+			if err != nil {
+				return app.Errorf("account recover: %v", err)
+			}
+			alg, _, err := udf.ParseSeed(seed)
+			if err != nil {
+				return app.Errorf("account recover: %v", err)
+			}
+			if alg != udf.MeshProfileAccount {
+				return app.Errorf("account recover: the shares hold a %v seed, not an account seed", alg)
+			}
+			name := keys.KeyName(keys.TypeComplete, keys.ActorAccount, keys.OpProfile)
+			k, err := keys.DeriveFromSeed(seed, name, keys.DefaultAlgorithm(alg, keys.OpProfile))
+			if err != nil {
+				return app.Errorf("account recover: %v", err)
+			}
+			return app.Emit(&AccountRecoverResult{
+				Account: k.Public().Fingerprint(), SeedType: alg.String(), Verified: true,
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&verify, "verify", false, "only check the shares and print the account fingerprint")
+	return cmd
+}
+
+// Catalog command groups (cli.md §7, §8; protocol.md §7 F3): password,
+// bookmark, contact, calendar and network share get, list, delete and
+// import; each group adds its own `add`.
+
+// catalogKind describes one catalog command group.
+type catalogKind struct {
+	group string // command name, e.g. "password"
+	label string // catalog label, e.g. "MMM_Credential"
+	noun  string // what an entry is called in help texts
+	// match reports whether e is the entry the user named with id (besides
+	// its primary key): its site, URI, SSID, address or local name.
+	match func(e catalog.Entry, id string) bool
+	// text is an entry's one-line text form.
+	text func(e catalog.Entry) string
+}
+
+// catalogFlags are the options of every catalog command.
+type catalogFlags struct {
+	accountFlags
+	sync bool
+}
+
+// newCatalogGroup builds the command group of kind with its add command.
+func newCatalogGroup(app *App, k *catalogKind, short string, add func(*App, *catalogFlags, *catalogKind) *cobra.Command) *cobra.Command {
+	var f catalogFlags
+	cmd := &cobra.Command{Use: k.group, Short: short, Args: cobra.NoArgs}
+	f.addPersistent(cmd)
+	cmd.PersistentFlags().BoolVar(&f.sync, "sync", true,
+		"synchronise with the service first (--sync=false reads the local copy offline)")
+	cmd.AddCommand(add(app, &f, k), newCatalogGetCmd(app, &f, k), newCatalogListCmd(app, &f, k),
+		newCatalogDeleteCmd(app, &f, k), newCatalogImportCmd(app, &f, k))
+	return cmd
+}
+
+// CatalogEntryResult is the output of catalog add, get, delete and import.
+type CatalogEntryResult struct {
+	Catalog string        `json:"catalog"`
+	Key     string        `json:"key"`
+	Action  string        `json:"action,omitempty"` // "added", "updated", "deleted"
+	Entry   catalog.Entry `json:"entry"`
+	text    string
+}
+
+func (r *CatalogEntryResult) Text() string {
+	if r.Action == "deleted" {
+		return "Deleted " + r.text
+	}
+	return r.text
+}
+
+func newEntryResult(k *catalogKind, e catalog.Entry, action string) *CatalogEntryResult {
+	return &CatalogEntryResult{Catalog: k.label, Key: e.PrimaryKey(), Action: action, Entry: e, text: k.text(e)}
+}
+
+// CatalogListResult is the output of catalog list.
+type CatalogListResult struct {
+	Catalog string                `json:"catalog"`
+	Entries []*CatalogEntryResult `json:"entries"`
+}
+
+func (r *CatalogListResult) Text() string {
+	lines := make([]string, len(r.Entries))
+	for i, e := range r.Entries {
+		lines[i] = e.text
+	}
+	return strings.Join(lines, "\n")
+}
+
+// putEntry stores e and emits it.
+func putEntry(cmd *cobra.Command, app *App, f *catalogFlags, k *catalogKind, e catalog.Entry) error {
+	name := k.group + " " + cmd.Name()
+	a, err := f.open(app, "")
+	if err != nil {
+		return app.Errorf("%s: %w", name, err)
+	}
+	replaced, err := a.Put(cmd.Context(), k.label, e)
+	if err != nil {
+		return app.Errorf("%s: %w", name, err)
+	}
+	action := "added"
+	if replaced {
+		action = "updated"
+	}
+	return app.Emit(newEntryResult(k, e, action))
+}
+
+func newCatalogGetCmd(app *App, f *catalogFlags, k *catalogKind) *cobra.Command {
+	return &cobra.Command{
+		Use:   "get ID",
+		Short: "show one " + k.noun,
+		Args:  exactArgs(1, "ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := k.group + " get"
+			v, err := openCatalog(cmd, app, f, k)
+			if err != nil {
+				return app.Errorf("%s: %w", name, err)
+			}
+			defer v.Close()
+			e, err := client.Lookup(v.Catalog, args[0], func(e catalog.Entry) bool { return k.match(e, args[0]) })
+			if err != nil {
+				return app.Errorf("%s: %w", name, err)
+			}
+			return app.Emit(newEntryResult(k, e, ""))
+		},
+	}
+}
+
+func newCatalogListCmd(app *App, f *catalogFlags, k *catalogKind) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "list every " + k.noun,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := k.group + " list"
+			v, err := openCatalog(cmd, app, f, k)
+			if err != nil {
+				return app.Errorf("%s: %w", name, err)
+			}
+			defer v.Close()
+			list, err := v.List()
+			if err != nil {
+				return app.Errorf("%s: %w", name, err)
+			}
+			res := &CatalogListResult{Catalog: k.label, Entries: []*CatalogEntryResult{}}
+			for _, e := range list {
+				res.Entries = append(res.Entries, newEntryResult(k, e, ""))
+			}
+			return app.Emit(res)
+		},
+	}
+}
+
+func newCatalogDeleteCmd(app *App, f *catalogFlags, k *catalogKind) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ID",
+		Short: "delete one " + k.noun,
+		Args:  exactArgs(1, "ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := k.group + " delete"
+			a, err := f.open(app, "")
+			if err != nil {
+				return app.Errorf("%s: %w", name, err)
+			}
+			e, err := a.Remove(cmd.Context(), k.label, args[0], func(e catalog.Entry) bool { return k.match(e, args[0]) })
+			if err != nil {
+				return app.Errorf("%s: %w", name, err)
+			}
+			return app.Emit(newEntryResult(k, e, "deleted"))
+		},
+	}
+}
+
+func newCatalogImportCmd(app *App, f *catalogFlags, k *catalogKind) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "add a " + k.noun + " from a file holding a tagged JSON catalog entry",
+		Long: "Add the entry in FILE, a tagged JSON object such as {\"" + catalogTagHint(k) + "\": {...}}\n" +
+			"(the reference's only import format), replacing an entry with the same key.",
+		Args: exactArgs(1, "FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := k.group + " import"
+			data, err := readImportFile(args[0])
+			if err != nil {
+				return app.Errorf("%s: %v", name, err)
+			}
+			e, err := catalog.DecodeEntry(k.label, data)
+			if err != nil {
+				return app.Errorf("%s: %s: %w", name, args[0], err)
+			}
+			return putEntry(cmd, app, f, k, e)
+		},
+	}
+}
+
+func catalogTagHint(k *catalogKind) string {
+	switch k.label {
+	case profile.StoreCredential:
+		return catalog.TagCredential
+	case profile.StoreBookmark:
+		return catalog.TagBookmark
+	case profile.StoreTask:
+		return catalog.TagTask
+	case profile.StoreNetwork:
+		return catalog.TagNetwork
+	}
+	return catalog.TagContact
+}
+
+// readImportFile reads an entry file, refusing one over the import limit.
+func readImportFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, client.MaxImportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(b) > client.MaxImportSize {
+		return nil, fmt.Errorf("%s is larger than the %d-byte limit for an entry file", path, client.MaxImportSize)
+	}
+	return b, nil
+}
+
+func openCatalog(cmd *cobra.Command, app *App, f *catalogFlags, k *catalogKind) (*client.CatalogView, error) {
+	a, err := f.open(app, "")
+	if err != nil {
+		return nil, err
+	}
+	return a.Catalog(cmd.Context(), k.label, f.sync)
+}

@@ -1,0 +1,184 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mathmesh/mesh/catalog"
+	"github.com/mathmesh/mesh/dare"
+	"github.com/mathmesh/mesh/keys"
+	"github.com/mathmesh/mesh/profile"
+)
+
+// Catalog operations (protocol.md §7 F3): reads come from the local copy,
+// after a sync unless the caller works offline; writes go to the service
+// first as a conditional Transact and are applied locally once accepted.
+
+// storeKeys returns the keys of the catalog label: envelopes are encrypted
+// to the store key CompleteAccountEncrypt<label> (schema.md §7.1), which
+// this device derives from the account seed it holds; the Access catalog is
+// also encrypted to the host's AccessEncrypt key so that the service can
+// read it.
+func (a *Account) storeKeys(label string) (catalog.Keys, error) {
+	if a.secrets == nil {
+		return catalog.Keys{}, fmt.Errorf("client: this device holds no key for the %s catalog of %s", label, a.rec.AccountAddress)
+	}
+	k, err := a.secrets.StoreKey(label)
+	if err != nil {
+		return catalog.Keys{}, fmt.Errorf("client: %w", err)
+	}
+	ck := catalog.Keys{
+		Recipients: []keys.PublicKey{k.Public()},
+		Ring:       &dare.Keyring{Private: []keys.PrivateKey{k}},
+		Rand:       a.c.cfg.Rand,
+	}
+	if label == profile.StoreAccess {
+		host, err := a.accessEncrypt()
+		if err != nil {
+			return catalog.Keys{}, err
+		}
+		ck.Recipients = append(ck.Recipients, host)
+	}
+	return ck, nil
+}
+
+// accessEncrypt returns the host's AccessEncrypt key from the
+// AccountHostAssignment the service gave at bind time.
+func (a *Account) accessEncrypt() (keys.PublicKey, error) {
+	if len(a.rec.EnvelopedAccountHostAssignment) == 0 {
+		return nil, fmt.Errorf("client: the service gave %s no AccountHostAssignment, so the Access catalog cannot be written", a.rec.AccountAddress)
+	}
+	var ha profile.AccountHostAssignment
+	if _, err := profile.OpenAs(a.rec.EnvelopedAccountHostAssignment, &dare.Keyring{}, ha.Tag(), &ha); err != nil {
+		return nil, fmt.Errorf("client: the AccountHostAssignment of %s: %w", a.rec.AccountAddress, err)
+	}
+	if ha.AccessEncrypt == nil {
+		return nil, fmt.Errorf("client: the AccountHostAssignment of %s has no AccessEncrypt key", a.rec.AccountAddress)
+	}
+	k, err := ha.AccessEncrypt.PublicKey()
+	if err != nil {
+		return nil, fmt.Errorf("client: AccessEncrypt of %s: %w", a.rec.AccountAddress, err)
+	}
+	return k, nil
+}
+
+// CatalogView is a catalog opened for reading; Close releases the file.
+type CatalogView struct {
+	*catalog.Catalog
+	lc *localContainer
+}
+
+// Close closes the local copy.
+func (v *CatalogView) Close() error { return v.lc.Close() }
+
+// Catalog opens the local copy of catalog label, first bringing it up to
+// date with the service when sync is set.
+func (a *Account) Catalog(ctx context.Context, label string, sync bool) (*CatalogView, error) {
+	ck, err := a.storeKeys(label)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := a.c.cfg.Home.Lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if sync {
+		if _, err := a.sync(ctx, []string{label}); err != nil {
+			return nil, err
+		}
+	}
+	lc, err := a.c.cfg.Home.openContainer(a.rec.ProfileUdf, label, true)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.Open(lc, label, ck)
+	if err != nil {
+		lc.Close()
+		return nil, fmt.Errorf("client: the local copy of %s: %w", label, err)
+	}
+	return &CatalogView{Catalog: cat, lc: lc}, nil
+}
+
+// Put adds entry to catalog label, or replaces the entry with the same
+// primary key (Event New or Update). It reports whether an entry was
+// replaced.
+func (a *Account) Put(ctx context.Context, label string, entry catalog.Entry) (replaced bool, err error) {
+	ck, err := a.storeKeys(label)
+	if err != nil {
+		return false, err
+	}
+	unlock, err := a.c.cfg.Home.Lock()
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	_, err = a.transact(ctx, label, func(lc *localContainer) ([][]byte, error) {
+		cat, err := catalog.Open(lc, label, ck)
+		if err != nil {
+			return nil, fmt.Errorf("client: the local copy of %s: %w", label, err)
+		}
+		replaced = cat.Latest(entry.PrimaryKey()) != 0
+		env, err := cat.Put(entry)
+		if err != nil {
+			return nil, err
+		}
+		return [][]byte{env}, nil
+	})
+	return replaced, err
+}
+
+// ErrNoEntry is returned by Remove when no entry matches.
+var ErrNoEntry = errors.New("client: no such entry")
+
+// Remove deletes from catalog label the entry whose primary key is key or,
+// if there is none, the first entry match accepts (match may be nil). It
+// returns the entry deleted.
+func (a *Account) Remove(ctx context.Context, label, key string, match func(catalog.Entry) bool) (catalog.Entry, error) {
+	ck, err := a.storeKeys(label)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := a.c.cfg.Home.Lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	var gone catalog.Entry
+	_, err = a.transact(ctx, label, func(lc *localContainer) ([][]byte, error) {
+		cat, err := catalog.Open(lc, label, ck)
+		if err != nil {
+			return nil, fmt.Errorf("client: the local copy of %s: %w", label, err)
+		}
+		e, err := Lookup(cat, key, match)
+		if err != nil {
+			return nil, err
+		}
+		gone = e
+		env, err := cat.Delete(e.PrimaryKey())
+		if err != nil {
+			return nil, err
+		}
+		return [][]byte{env}, nil
+	})
+	return gone, err
+}
+
+// Lookup finds the entry whose primary key is key, else the first one
+// match accepts (match may be nil). The CLI's match functions accept the
+// entry's local name and its natural name (site, URI, SSID...), as cli.md
+// §1 describes for `<id>` parameters.
+func Lookup(cat *catalog.Catalog, key string, match func(catalog.Entry) bool) (catalog.Entry, error) {
+	if cat.Latest(key) != 0 {
+		return cat.Get(key)
+	}
+	if match == nil {
+		return nil, fmt.Errorf("%w %q in %s", ErrNoEntry, key, cat.Label())
+	}
+	e, err := cat.Find(match)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return nil, fmt.Errorf("%w %q in %s", ErrNoEntry, key, cat.Label())
+	}
+	return e, err
+}

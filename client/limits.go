@@ -1,0 +1,21 @@
+package client
+
+// Size limits for everything the client reads from files under $MESH_HOME
+// and from the network (common rules: every input has an explicit limit).
+const (
+	// MaxRegistrySize bounds machine.json, the registry of accounts.
+	MaxRegistrySize = 1 << 20
+	// MaxAccountFileSize bounds an account's account.json record.
+	MaxAccountFileSize = 4 << 20
+	// MaxSecretFileSize bounds a seed file (a seed UDF is about 60 chars).
+	MaxSecretFileSize = 4 << 10
+	// MaxAccounts bounds the accounts one machine registry holds.
+	MaxAccounts = 1024
+	// MaxSRVRecords bounds the SRV records used from one DNS answer.
+	MaxSRVRecords = 32
+	// MaxImportSize bounds a catalog entry file given to `... import`.
+	MaxImportSize = 64 << 10
+	// MaxDownloadRounds bounds the Download requests of one sync: a service
+	// that keeps answering with partial pages is abandoned after this many.
+	MaxDownloadRounds = 100_000
+)
