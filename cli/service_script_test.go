@@ -3,10 +3,8 @@ package cli
 import (
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -78,12 +76,8 @@ func (b *serviceBinary) set(ts *testscript.TestScript, s *runningService) {
 
 func (b *serviceBinary) build() (string, error) {
 	b.once.Do(func() {
-		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(goTool); err != nil {
-			goTool = "go"
-		}
 		b.path = filepath.Join(b.dir, "mesh-service")
-		out, err := exec.Command(goTool, "build", "-o", b.path, "github.com/mathmesh/mesh/cmd/mesh-service").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", b.path, "github.com/mathmesh/mesh/cmd/mesh-service").CombinedOutput()
 		if err != nil {
 			b.err = fmt.Errorf("building mesh-service: %v\n%s", err, out)
 		}

@@ -119,22 +119,6 @@ func (in *input) read(p []byte) (int, error) {
 	return n, nil
 }
 
-// discard consumes n bytes without keeping them (unless capturing).
-func (in *input) discard(n int64) error {
-	var buf [4096]byte
-	for n > 0 {
-		k := int64(len(buf))
-		if n < k {
-			k = n
-		}
-		if err := in.readFull(buf[:k]); err != nil {
-			return err
-		}
-		n -= k
-	}
-	return nil
-}
-
 func (in *input) consumed(p []byte) {
 	in.off += int64(len(p))
 	if in.capOn {

@@ -189,14 +189,6 @@ func mustKey(t *testing.T, c *Curve) *PrivateKey {
 	return k
 }
 
-func mustEdScalar(t *testing.T, b []byte) *edwards25519.Scalar {
-	s, err := edwards25519.NewScalar().SetCanonicalBytes(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func TestSecretsRedacted(t *testing.T) {
 	k, _ := Ed25519.GenerateKey(rand.Reader)
 	s, _ := NewSigner(k, k.DerivePrefix())

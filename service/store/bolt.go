@@ -9,6 +9,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Bucket layout of the embedded store (docs/protocol.md §6; frozen: it is on
@@ -76,7 +77,7 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 		NoFreelistSync: true,
 	})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("store: %s is in use by another process", path)
 		}
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
@@ -122,7 +123,7 @@ func (s *Embedded) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 }
 
 func mapClosed(err error) error {
-	if errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return ErrClosed
 	}
 	return err
