@@ -39,7 +39,6 @@ type seqCreateFlags struct {
 	recipients []string
 	symmetric  []string
 	policy     string
-	nosync     bool
 }
 
 // add defines the flags; symFlag names the symmetric-key flag ("key", or
@@ -50,7 +49,6 @@ func (f *seqCreateFlags) add(cmd *cobra.Command, defaultCty, symFlag string) {
 	cmd.Flags().StringArrayVarP(&f.recipients, "encrypt", "e", nil, "recipient key file (public or private; repeatable): encrypt every frame")
 	cmd.Flags().StringArrayVar(&f.symmetric, symFlag, nil, "symmetric key UDF (type 32) to encrypt to (repeatable)")
 	cmd.Flags().StringVar(&f.policy, "policy", "isolated", "key exchange: isolated (every frame), once (frame 0) or session")
-	cmd.Flags().BoolVar(&f.nosync, "no-sync", false, "do not fsync each frame (durable only when the command ends)")
 }
 
 func (f *seqCreateFlags) options() (sequence.Options, error) {
@@ -59,9 +57,6 @@ func (f *seqCreateFlags) options() (sequence.Options, error) {
 		return sequence.Options{}, fmt.Errorf("--type: %w", err)
 	}
 	opts := sequence.Options{Type: t, ContentType: f.cty}
-	if f.nosync {
-		opts.Sync = sequence.SyncNone
-	}
 	if len(f.recipients)+len(f.symmetric) == 0 {
 		return opts, nil
 	}
