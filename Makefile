@@ -5,7 +5,7 @@ BINARIES  := meshman mesh-service
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME  ?= 5s
 
-.PHONY: all build test race lint vet staticcheck fuzz-smoke bench demo check clean
+.PHONY: all build test race lint vet staticcheck fuzz-smoke bench demo check clean loadtest-postgres
 
 all: build
 
@@ -33,7 +33,12 @@ bench:
 demo: build
 	./scripts/demo.sh
 
-check: lint test fuzz-smoke
+# The multi-node PostgreSQL load test with a node kill and a database
+# restart (starts its own throwaway cluster).
+loadtest-postgres:
+	./scripts/loadtest-postgres.sh
+
+check: lint test fuzz-smoke loadtest-postgres
 
 clean:
 	rm -rf $(BIN)

@@ -16,7 +16,6 @@ import (
 	"syscall"
 
 	"github.com/mathmesh/mesh/protocol"
-	"github.com/mathmesh/mesh/service/store"
 )
 
 // DefaultListen is the default listen address: loopback, REF's port 15099
@@ -27,6 +26,7 @@ const DefaultListen = "127.0.0.1:15099"
 type options struct {
 	listen       string
 	dataDir      string
+	storeURL     string
 	domains      []string
 	tlsCert      string
 	tlsKey       string
@@ -47,6 +47,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	var level string
 	fs.StringVar(&o.listen, "listen", DefaultListen, "address to listen on (host:port)")
 	fs.StringVar(&o.dataDir, "data", "", "data directory (created mode 0700 if missing); required")
+	fs.StringVar(&o.storeURL, "store", "", "store: empty for the embedded store under --data, or a postgres:// URL (several nodes may share it)")
 	fs.Var(&domains, "domain", "DNS domain whose accounts this service hosts (repeatable; required)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate file (PEM)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key file (PEM)")
@@ -109,7 +110,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
 		return fmt.Errorf("mesh-service: --data: %w", err)
 	}
-	st, err := store.Open(o.dataDir, nil)
+	st, err := openStore(ctx, o.storeURL, o.dataDir, log)
 	if err != nil {
 		return fmt.Errorf("mesh-service: %w", err)
 	}
@@ -118,6 +119,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("mesh-service: %w", err)
 	}
+	defer svc.followStore(st)()
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return fmt.Errorf("mesh-service: %w", err)

@@ -1,6 +1,6 @@
 // Command mesh-service is the Mathematical Mesh service:
 //
-//	mesh-service --listen ADDR --data DIR --domain DOMAIN... [--tls-cert F --tls-key F] [--insecure-http]
+//	mesh-service --listen ADDR --data DIR --domain DOMAIN... [--store postgres://...] [--tls-cert F --tls-key F] [--insecure-http]
 //
 // All behaviour lives in package service.
 package main
