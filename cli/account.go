@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,7 +33,7 @@ func newAccountCmd(app *App) *cobra.Command {
 	cmd.AddCommand(
 		newAccountCreateCmd(app, &af), newAccountHelloCmd(app, &af), newAccountStatusCmd(app, &af),
 		newAccountSyncCmd(app, &af), newAccountListCmd(app, &af), newAccountGetCmd(app, &af),
-		newAccountDeleteCmd(app, &af), newAccountRecoverCmd(app),
+		newAccountDeleteCmd(app, &af), newAccountRecoverCmd(app), newAccountPinCmd(app, &af),
 	)
 	return cmd
 }
@@ -187,6 +188,13 @@ func (r *AccountSyncResult) Text() string {
 			fmt.Fprintf(&b, "\n  %-16s +%d (%d entries)", c.Container, c.After-c.Before, c.After)
 		}
 	}
+	for _, c := range r.Connections {
+		if c.Error != "" {
+			fmt.Fprintf(&b, "\nConnection request %s (device %s) left pending: %s", c.Witness, c.DeviceUDF, c.Error)
+		} else {
+			fmt.Fprintf(&b, "\nConnected device %s (witness %s) by PIN with roles %s", c.DeviceUDF, c.Witness, strings.Join(c.Roles, ", "))
+		}
+	}
 	return b.String()
 }
 
@@ -329,6 +337,56 @@ func newAccountDeleteCmd(app *App, af *accountFlags) *cobra.Command {
 			return app.Emit(&AccountDeleteResult{Deleted: info})
 		},
 	}
+}
+
+// AccountPinResult is the output of `account pin`.
+type AccountPinResult struct {
+	*client.PinResult
+	uri bool
+}
+
+func (r *AccountPinResult) Text() string {
+	if r.uri {
+		return r.URI
+	}
+	return fmt.Sprintf("PIN=%s (expires %s)", r.PIN, r.Expires.Format(time.RFC3339))
+}
+
+func newAccountPinCmd(app *App, af *accountFlags) *cobra.Command {
+	var rf deviceRoleFlags
+	var expire time.Duration
+	var uri bool
+	cmd := &cobra.Command{
+		Use:   "pin",
+		Short: "make a PIN that connects one device with the roles given, without a question",
+		Long: "Register a PIN (120 bits) that pre-authorises one device connection with the roles\n" +
+			"named by the flags (at least one). The device runs `device request ADDRESS --pin PIN`\n" +
+			"(or `device join URI` with --uri's mcu:// form) and is connected at this account's\n" +
+			"next `account sync` on the device that holds the account seed. The PIN works once.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			roles, err := rf.roles()
+			if err != nil {
+				return app.Errorf("account pin: %v", err)
+			}
+			if len(roles) == 0 {
+				return app.Errorf("account pin: name at least one role the PIN grants (e.g. --web)")
+			}
+			a, err := af.open(app, "")
+			if err != nil {
+				return app.Errorf("account pin: %w", err)
+			}
+			res, err := a.CreatePin(cmd.Context(), roles, expire)
+			if err != nil {
+				return app.Errorf("account pin: %w", err)
+			}
+			return app.Emit(&AccountPinResult{PinResult: res, uri: uri})
+		},
+	}
+	rf.add(cmd)
+	cmd.Flags().DurationVar(&expire, "expire", client.DefaultPinExpiry, "how long the PIN stays valid (e.g. 30m, 24h)")
+	cmd.Flags().BoolVar(&uri, "uri", false, "print the PIN as an mcu://ACCOUNT/PIN connect URI")
+	return cmd
 }
 
 // AccountRecoverResult is the output of `account recover --verify`.

@@ -59,6 +59,7 @@ func NewRoot(app *App) *cobra.Command {
 		newContactCmd(app),
 		newCalendarCmd(app),
 		newNetworkCmd(app),
+		newDeviceCmd(app), newMessageCmd(app),
 	)
 	return root
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/mathmesh/mesh/catalog"
 	"github.com/mathmesh/mesh/keys"
 	"github.com/mathmesh/mesh/profile"
 	"github.com/mathmesh/mesh/protocol"
@@ -19,6 +20,13 @@ type Account struct {
 	// secrets is the account seed's key set, when this device holds it.
 	secrets *profile.AccountSecrets
 	pc      *protocol.Client
+	// activated is this device's connection to the account, loaded from
+	// rec.CatalogedDevice on first use; serviced are its key shares
+	// wrapped as keys.Agreer (docs/devices.md §3).
+	activated *profile.ActivatedDevice
+	device    *catalog.CatalogedDevice
+	serviced  map[string]*servicedKey
+	cred      *protocol.Credential
 }
 
 // Open opens the account named by sel (profile fingerprint, address or
@@ -71,20 +79,6 @@ func (a *Account) Profile() (*profile.ProfileUser, error) {
 	return p, nil
 }
 
-// credential returns the credential this device presents for the account
-// (protocol.md §3.2): the account key credential, since the device that
-// created the account holds the account seed and so CommonAuthentication.
-func (a *Account) credential() (*protocol.Credential, error) {
-	if a.secrets == nil {
-		return nil, fmt.Errorf("client: this device holds no credential for %s", a.rec.AccountAddress)
-	}
-	k, err := a.secrets.CommonAuthentication()
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	return protocol.NewAccountCredential(a.rec.ProfileUdf, k)
-}
-
 // service returns the protocol client of the account's service, after a
 // Hello that checks the pinned service profile.
 func (a *Account) service(ctx context.Context) (*protocol.Client, error) {
@@ -114,20 +108,6 @@ func (a *Account) EncryptionKey() (keys.PublicKey, error) {
 		return nil, fmt.Errorf("client: CommonEncryption of %s: %w", a.rec.AccountAddress, err)
 	}
 	return k, nil
-}
-
-// DecryptionKeys returns the private keys this device holds that open
-// envelopes encrypted to the account (protocol.md F2 step 2: a device that
-// holds ActivationCommon.Encryption decrypts locally).
-func (a *Account) DecryptionKeys() ([]keys.PrivateKey, error) {
-	if a.secrets == nil {
-		return nil, nil
-	}
-	k, err := a.secrets.CommonEncryption()
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	return []keys.PrivateKey{k}, nil
 }
 
 // AccountInfo describes an account for `account get` and `account list`.

@@ -15,34 +15,6 @@ import (
 // after a sync unless the caller works offline; writes go to the service
 // first as a conditional Transact and are applied locally once accepted.
 
-// storeKeys returns the keys of the catalog label: envelopes are encrypted
-// to the store key CompleteAccountEncrypt<label> (schema.md §7.1), which
-// this device derives from the account seed it holds; the Access catalog is
-// also encrypted to the host's AccessEncrypt key so that the service can
-// read it.
-func (a *Account) storeKeys(label string) (catalog.Keys, error) {
-	if a.secrets == nil {
-		return catalog.Keys{}, fmt.Errorf("client: this device holds no key for the %s catalog of %s", label, a.rec.AccountAddress)
-	}
-	k, err := a.secrets.StoreKey(label)
-	if err != nil {
-		return catalog.Keys{}, fmt.Errorf("client: %w", err)
-	}
-	ck := catalog.Keys{
-		Recipients: []keys.PublicKey{k.Public()},
-		Ring:       &dare.Keyring{Private: []keys.PrivateKey{k}},
-		Rand:       a.c.cfg.Rand,
-	}
-	if label == profile.StoreAccess {
-		host, err := a.accessEncrypt()
-		if err != nil {
-			return catalog.Keys{}, err
-		}
-		ck.Recipients = append(ck.Recipients, host)
-	}
-	return ck, nil
-}
-
 // accessEncrypt returns the host's AccessEncrypt key from the
 // AccountHostAssignment the service gave at bind time.
 func (a *Account) accessEncrypt() (keys.PublicKey, error) {
@@ -97,6 +69,10 @@ func (a *Account) Catalog(ctx context.Context, label string, sync bool) (*Catalo
 	if err != nil {
 		lc.Close()
 		return nil, fmt.Errorf("client: the local copy of %s: %w", label, err)
+	}
+	if err := a.prefetchCatalog(ctx, cat, lc, ck); err != nil {
+		lc.Close()
+		return nil, err
 	}
 	return &CatalogView{Catalog: cat, lc: lc}, nil
 }
@@ -181,4 +157,22 @@ func Lookup(cat *catalog.Catalog, key string, match func(catalog.Entry) bool) (c
 		return nil, fmt.Errorf("%w %q in %s", ErrNoEntry, key, cat.Label())
 	}
 	return e, err
+}
+
+// prefetchCatalog asks the service, in one batch, for its halves of the
+// decryptions of every live entry when the catalog's key is a share
+// (docs/devices.md §3), so that reading the catalog costs one Operate.
+func (a *Account) prefetchCatalog(ctx context.Context, cat *catalog.Catalog, lc *localContainer, ck catalog.Keys) error {
+	if _, ok := ck.Ring.Private[0].(*servicedKey); !ok {
+		return nil
+	}
+	var envs [][]byte
+	for _, k := range cat.Keys() {
+		got, err := lc.Read(cat.Latest(k), 1)
+		if err != nil {
+			return err
+		}
+		envs = append(envs, got...)
+	}
+	return a.prefetch(ctx, ck.Ring, envs)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/mathmesh/mesh/catalog"
+	"github.com/mathmesh/mesh/jsonb"
 	"github.com/mathmesh/mesh/profile"
 	"github.com/mathmesh/mesh/udf"
 )
@@ -53,6 +54,15 @@ func (a *Account) initialize(ctx context.Context, dev *profile.DeviceSecrets) er
 	if err := a.putInitial(ctx, profile.StoreAccess, func(cat *catalog.Catalog) ([]byte, error) {
 		return cat.Put(access)
 	}); err != nil {
+		return err
+	}
+	// F1 step 7: from now on this device uses its connected-device
+	// credential, like every other device, so that it too can be revoked.
+	if a.rec.CatalogedDevice, err = jsonb.Marshal(entry); err != nil {
+		return fmt.Errorf("client: encoding the device record: %w", err)
+	}
+	a.cred = nil
+	if err := a.c.cfg.Home.saveRecord(a.rec); err != nil {
 		return err
 	}
 	self, err := a.selfContact()

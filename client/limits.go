@@ -1,5 +1,7 @@
 package client
 
+import "time"
+
 // Size limits for everything the client reads from files under $MESH_HOME
 // and from the network (common rules: every input has an explicit limit).
 const (
@@ -19,3 +21,16 @@ const (
 	// that keeps answering with partial pages is abandoned after this many.
 	MaxDownloadRounds = 100_000
 )
+
+// Limits of the device flows (docs/devices.md).
+const (
+	// MaxEnvelopeHeader bounds the envelope bytes read to find the
+	// recipients a batch of Operate requests is for (a catalog envelope
+	// is at most 1 MiB, protocol.MaxEnvelopeBytes).
+	MaxEnvelopeHeader = 1 << 20
+	// MaxPendingFileSize bounds a pending connection record.
+	MaxPendingFileSize = 256 << 10
+)
+
+// MaxPinExpiry bounds the lifetime of a device PIN.
+const MaxPinExpiry = 30 * 24 * time.Hour

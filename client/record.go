@@ -30,6 +30,11 @@ type accountRecord struct {
 	// it holds in the account.
 	DeviceUdf string   `json:"DeviceUdf"`
 	Roles     []string `json:"Roles,omitempty"`
+	// CatalogedDevice is this device's record in MMM_Device (the plain
+	// JSON of catalog.CatalogedDevice: its enveloped connections and
+	// activations). Once it is set the device acts with its
+	// connected-device credential (protocol.md §3.2; docs/devices.md §2).
+	CatalogedDevice jsonb.Raw `json:"CatalogedDevice,omitempty"`
 	// Containers is the state of the local copies after the last sync.
 	Containers []containerRecord `json:"Containers,omitempty"`
 	// Synced is when the last sync completed.

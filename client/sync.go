@@ -25,6 +25,9 @@ type SyncResult struct {
 	Address    string          `json:"address"`
 	Fetched    int64           `json:"fetched"`
 	Containers []ContainerSync `json:"containers"`
+	// Connections are the PIN-authenticated connection requests this sync
+	// handled (protocol.md F0 step 5, F4b step 3).
+	Connections []PinOutcome `json:"connections,omitempty"`
 }
 
 // Sync brings the local copies of every container up to date (protocol.md
@@ -39,7 +42,14 @@ func (a *Account) Sync(ctx context.Context) (*SyncResult, error) {
 		return nil, err
 	}
 	defer unlock()
-	return a.sync(ctx, nil)
+	res, err := a.sync(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if res.Connections, err = a.processPins(ctx); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // sync is Sync with the data directory already locked; only, if not nil,

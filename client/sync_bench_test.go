@@ -78,6 +78,15 @@ func freshDevice(t testing.TB, src *Client, url string, profileUDF string) *Clie
 	if err := h.SaveAccountSeed(profileUDF, seed); err != nil {
 		t.Fatal(err)
 	}
+	// The same device's clone: its record names the device's connection,
+	// which only that device's seed activates.
+	ds, err := src.Home().DeviceSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.SaveDeviceSeed(ds); err != nil {
+		t.Fatal(err)
+	}
 	rec, err := src.Home().loadRecord(profileUDF)
 	if err != nil {
 		t.Fatal(err)

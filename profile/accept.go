@@ -49,6 +49,9 @@ type granted struct {
 	root, admin, commonSign keys.Signer
 	commonEnc, commonAuth   keys.Agreer
 	stores                  map[string]keys.Agreer
+	// shares are the keys granted with degree Service, by resource
+	// (ResourceEncryption or a store label).
+	shares map[string]*KeyShare
 }
 
 // Accept completes a connection on the device (protocol.md F4a step 9;
@@ -193,7 +196,33 @@ func loadGrants(account AccountProfile, ac *ActivationCommon) (granted, error) {
 	if u, ok := account.(*ProfileUser); ok {
 		commonSig = u.CommonSignature
 	}
-	g := granted{stores: map[string]keys.Agreer{}}
+	g := granted{stores: map[string]keys.Agreer{}, shares: map[string]*KeyShare{}}
+	// share records a key granted with degree Service; it reports false for
+	// a whole key.
+	share := func(resource, field string, kd, pub *keys.KeyData, serviceAddress string) (bool, error) {
+		if kd.PrivateParameters == nil || kd.PrivateParameters.PrivateKeyECDH == nil {
+			return false, nil
+		}
+		ks, err := loadShare(field, kd, serviceAddress)
+		if errors.Is(err, errNotShare) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if pub != nil {
+			want, err := publicKey("account profile", field, pub)
+			if err != nil {
+				return false, err
+			}
+			if !ks.Primary.Equal(want) {
+				return false, fmt.Errorf("profile: ActivationCommon field %q shares key %s, want %s", field, ks.Primary.Fingerprint(), want.Fingerprint())
+			}
+		}
+		ks.Resource = resource
+		g.shares[resource] = ks
+		return true, nil
+	}
 	sign := func(field string, kd, pub *keys.KeyData, dst *keys.Signer) error {
 		if kd == nil {
 			return nil
@@ -227,11 +256,22 @@ func loadGrants(account AccountProfile, ac *ActivationCommon) (granted, error) {
 		*dst = ag
 		return nil
 	}
+	encShared := false
+	if ac.Encryption != nil {
+		var err error
+		if encShared, err = share(ResourceEncryption, "Encryption", ac.Encryption, acc.CommonEncryption, acc.AccountAddress); err != nil {
+			return granted{}, err
+		}
+	}
+	encKD := ac.Encryption
+	if encShared {
+		encKD = nil
+	}
 	if err := errors.Join(
 		sign("ProfileSignature", ac.ProfileSignature, acc.ProfileSignature, &g.root),
 		sign("AdministratorSignature", ac.AdministratorSignature, acc.AdministratorSignature, &g.admin),
 		sign("Signature", ac.Signature, commonSig, &g.commonSign),
-		agree("Encryption", ac.Encryption, acc.CommonEncryption, &g.commonEnc),
+		agree("Encryption", encKD, acc.CommonEncryption, &g.commonEnc),
 		agree("Authentication", ac.Authentication, acc.CommonAuthentication, &g.commonAuth),
 	); err != nil {
 		return granted{}, err
@@ -246,8 +286,14 @@ func loadGrants(account AccountProfile, ac *ActivationCommon) (granted, error) {
 		if e.Key == nil {
 			return granted{}, fmt.Errorf("profile: ActivationCommon entry %d (%s) has no Key", i, e.Resource)
 		}
+		field := "Entries[" + e.Resource + "]"
+		if ok, err := share(e.Resource, field, e.Key, nil, e.ServiceAddress); err != nil {
+			return granted{}, err
+		} else if ok {
+			continue
+		}
 		var k keys.Agreer
-		if err := agree("Entries["+e.Resource+"]", e.Key, nil, &k); err != nil {
+		if err := agree(field, e.Key, nil, &k); err != nil {
 			return granted{}, err
 		}
 		g.stores[e.Resource] = k
@@ -278,6 +324,23 @@ func (a *ActivatedDevice) Stores() []string {
 		out = append(out, l)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// Share returns the key share granted with degree Service for resource
+// (ResourceEncryption or a store label), if any.
+func (a *ActivatedDevice) Share(resource string) (*KeyShare, bool) {
+	s, ok := a.granted.shares[resource]
+	return s, ok
+}
+
+// Shares returns every key share, sorted by resource.
+func (a *ActivatedDevice) Shares() []*KeyShare {
+	out := make([]*KeyShare, 0, len(a.granted.shares))
+	for _, s := range a.granted.shares {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Resource < out[j].Resource })
 	return out
 }
 

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -15,6 +16,14 @@ type ConnectOptions struct {
 	Rand io.Reader
 	// Created is the ContentMeta.Created of the envelopes; zero means now.
 	Created time.Time
+	// Service, when set, grants the decryption keys (CommonEncryption and
+	// the store keys) with degree Service: the device gets one share of
+	// each, the service the other (DeviceConnection.Serviced), and
+	// CommonAuthentication is never granted, since whoever holds it can act
+	// as the account and bypass the device's revocation (docs/devices.md
+	// §3). Nil grants whole keys (degree Direct), for the device that holds
+	// the account seed anyway.
+	Service *ServiceGrant
 }
 
 // DeviceConnection is what an administrator makes to connect a device
@@ -28,6 +37,9 @@ type DeviceConnection struct {
 	ConnectionService *ConnectionService
 	ConnectionDevice  *ConnectionDevice
 	Envelopes         DeviceEnvelopes
+	// Serviced are the service's halves of the keys granted with degree
+	// Service (ConnectOptions.Service), for the Access catalog.
+	Serviced []ServicedShare
 }
 
 // DeviceEnvelopes are the four signed envelopes that connect a device
@@ -88,7 +100,10 @@ func (a *AccountSecrets) ConnectDevice(device *ProfileDevice, roles []string, op
 	}
 	cd := &ConnectionDevice{ConnectionService: cs, Roles: append([]string(nil), roles...),
 		Signature: keys.NewKeyData(overlay.Signature), Encryption: keys.NewKeyData(overlay.Encryption)}
-	common, err := a.activationCommon(grant)
+	if opts.Service != nil && opts.Service.AccessEncrypt == nil {
+		return nil, errors.New("profile: a Service grant needs the host's AccessEncrypt key")
+	}
+	common, serviced, err := a.activationCommon(grant, opts.Service, opts.Rand)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +116,7 @@ func (a *AccountSecrets) ConnectDevice(device *ProfileDevice, roles []string, op
 			UniqueID: deviceUDF, Created: opts.Created, Rand: opts.Rand})
 	}
 	out := &DeviceConnection{DeviceUDF: deviceUDF, Roles: cd.Roles, Keys: overlay,
-		ConnectionService: &cs, ConnectionDevice: cd}
+		ConnectionService: &cs, ConnectionDevice: cd, Serviced: serviced}
 	if out.Envelopes.ConnectionService, err = signed(&cs); err != nil {
 		return nil, err
 	}
@@ -130,48 +145,60 @@ func privateKeyData(k keys.PrivateKey) (*keys.KeyData, error) {
 	return kd, nil
 }
 
-// activationCommon fills an ActivationCommon with the keys grant names.
-func (a *AccountSecrets) activationCommon(g *Grant) (*ActivationCommon, error) {
+// activationCommon fills an ActivationCommon with the keys grant names:
+// whole keys, or with svc the signature keys whole and the decryption keys
+// as shares (schema.md §5.3), whose service halves it returns.
+func (a *AccountSecrets) activationCommon(g *Grant, svc *ServiceGrant, rand io.Reader) (*ActivationCommon, []ServicedShare, error) {
 	ac := &ActivationCommon{}
-	add := func(dst **keys.KeyData, want bool, get func() (keys.PrivateKey, error)) error {
-		if !want {
-			return nil
+	var serviced []ServicedShare
+	grantKey := func(resource string, k keys.PrivateKey, decrypt bool) (*keys.KeyData, error) {
+		if svc == nil || !decrypt {
+			return privateKeyData(k)
 		}
-		k, err := get()
+		kd, share, err := splitKey(resource, k, svc, rand)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		*dst, err = privateKeyData(k)
-		return err
+		serviced = append(serviced, *share)
+		return kd, nil
 	}
 	for _, f := range []struct {
-		dst  **keys.KeyData
-		want bool
-		op   keys.Operation
+		dst     **keys.KeyData
+		want    bool
+		op      keys.Operation
+		decrypt bool
 	}{
-		{&ac.ProfileSignature, g.Root, keys.OpProfile},
-		{&ac.AdministratorSignature, g.Admin, keys.OpAdminSign},
-		{&ac.Encryption, g.CommonEncryption, keys.OpEncrypt},
-		{&ac.Authentication, g.CommonAuthentication, keys.OpAuthenticate},
-		{&ac.Signature, g.CommonSignature, keys.OpSign},
+		{&ac.ProfileSignature, g.Root, keys.OpProfile, false},
+		{&ac.AdministratorSignature, g.Admin, keys.OpAdminSign, false},
+		{&ac.Encryption, g.CommonEncryption, keys.OpEncrypt, true},
+		{&ac.Authentication, g.CommonAuthentication && svc == nil, keys.OpAuthenticate, false},
+		{&ac.Signature, g.CommonSignature, keys.OpSign, false},
 	} {
-		op := f.op
-		if err := add(f.dst, f.want, func() (keys.PrivateKey, error) {
-			return a.sk.key(keys.TypeComplete, keys.ActorAccount, op, "")
-		}); err != nil {
-			return nil, err
+		if !f.want {
+			continue
+		}
+		k, err := a.sk.key(keys.TypeComplete, keys.ActorAccount, f.op, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		if *f.dst, err = grantKey(ResourceEncryption, k, f.decrypt); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, label := range g.Stores {
 		k, err := a.StoreKey(label)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		kd, err := privateKeyData(k)
+		kd, err := grantKey(label, k, true)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		ac.Entries = append(ac.Entries, ActivationEntry{Resource: label, Key: kd})
+		e := ActivationEntry{Resource: label, Key: kd}
+		if svc != nil {
+			e.ServiceId, e.ServiceAddress = kd.PrivateParameters.PrivateKeyECDH.Kid, svc.ServiceAddress
+		}
+		ac.Entries = append(ac.Entries, e)
 	}
-	return ac, nil
+	return ac, serviced, nil
 }

@@ -282,7 +282,7 @@ func TestRoles(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range [][]string{{"store"}, {"threshold"}, {"web", "web"}, {""}} {
+	for _, bad := range [][]string{{"store"}, {"root"}, {"web", "web"}, {""}} {
 		if _, err := GrantOf(bad); err == nil {
 			t.Errorf("roles %q accepted", bad)
 		}

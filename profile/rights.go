@@ -33,12 +33,17 @@ const (
 // set and RoleGroupMember the member set, and "store" is not a role
 // (docs/schema.md).
 const (
-	RoleSuper       = "super"
-	RoleAdmin       = "admin"
-	RoleDevice      = "device"
-	RoleMessage     = "message"
-	RoleWeb         = "web"
-	RoleDeveloper   = "developer"
+	RoleSuper     = "super"
+	RoleAdmin     = "admin"
+	RoleDevice    = "device"
+	RoleMessage   = "message"
+	RoleWeb       = "web"
+	RoleDeveloper = "developer"
+	// RoleThreshold is web with the Account right granted with degree
+	// Service (schema.md §6). Every device other than the one holding the
+	// account seed gets its decryption keys with degree Service anyway
+	// (docs/devices.md §3), so it grants what web grants.
+	RoleThreshold   = "threshold"
 	RoleGroupAdmin  = "groupadmin"
 	RoleGroupMember = "groupmember"
 )
@@ -134,6 +139,7 @@ var roleTable = map[string]struct {
 		includes: []string{RoleDevice}},
 	RoleWeb:       {rights: stores(ReadWrite, StoreCredential, StoreTask, StoreBookmark), includes: []string{RoleMessage}},
 	RoleDeveloper: {includes: []string{RoleWeb}},
+	RoleThreshold: {includes: []string{RoleWeb}},
 	RoleGroupAdmin: {rights: []Right{
 		right(ResourceAccount, GrantReadWrite),
 		store(StorePublication, GrantReadWrite),

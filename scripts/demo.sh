@@ -7,7 +7,8 @@
 # with a temporary data directory, and, as Alice with a temporary MESH_HOME:
 # creates alice@example.com (§4.1), encrypts and decrypts a file with the
 # account's keys (§4.1.1), stores and retrieves passwords (§4.1.2), and shows
-# the account's status and a sync. Every command is echoed before it runs.
+# the account's status and a sync; then connects a second device by its
+# witness, decrypts on it, and deletes it (§4.2, §4.2.1). Every command is echoed before it runs.
 # The service is stopped and the temporary directories removed on exit.
 # DEMO_PORT chooses the port (default 15099, the reference's).
 set -eu
@@ -102,6 +103,36 @@ echo "== The account at its service"
 run account status
 run account sync
 run account list
+
+# run2 runs meshman as Alice's second device (its own MESH_HOME).
+run2() {
+	echo
+	printf 'Alice2> meshman'
+	for a in "$@"; do printf ' %s' "$a"; done
+	echo
+	MESH_HOME=$TMP/alice2 meshman "$@"
+}
+
+echo
+echo "== §4.2 Adding a device (witness), §4.2.1 decrypting on it, and revoking it"
+run2 device request alice@example.com | tee request.txt
+WITNESS=$(sed -n 's/^   Witness value = //p' request.txt)
+DEVICE=$(sed -n 's/^   Device UDF = //p' request.txt)
+run message pending
+run device accept "$WITNESS" --web
+run2 device complete
+run2 password get ftp.example.com
+run2 dare decode ciphertext.dare plaintext2.txt
+echo
+echo "Alice2> cat plaintext2.txt"
+cat plaintext2.txt
+run device list
+run device delete "$DEVICE"
+echo
+echo "(the deleted device is refused, and cannot decrypt what it already holds)"
+run2 account sync || true
+run2 dare decode ciphertext.dare plaintext3.txt || true
+run dare decode ciphertext.dare plaintext4.txt
 
 echo
 echo "== done; stopping mesh-service"

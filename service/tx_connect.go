@@ -10,6 +10,7 @@ import (
 	"github.com/mathmesh/mesh/profile"
 	"github.com/mathmesh/mesh/protocol"
 	"github.com/mathmesh/mesh/service/store"
+	"github.com/mathmesh/mesh/spool"
 	"github.com/mathmesh/mesh/udf"
 )
 
@@ -28,8 +29,8 @@ func (s *Service) connect(ctx context.Context, p *principal, inner jsonb.Raw) (p
 	if len(req.EnvelopedRequestConnection) > protocol.MaxMessageBytes {
 		return nil, refuse(protocol.StatusTooLarge, "EnvelopedRequestConnection exceeds %d bytes", protocol.MaxMessageBytes)
 	}
-	var rc requestConnection
-	if _, err := profile.OpenAs(req.EnvelopedRequestConnection, nil, tagRequestConnection, &rc); err != nil {
+	var rc spool.RequestConnection
+	if _, err := profile.OpenAs(req.EnvelopedRequestConnection, nil, spool.TagRequestConnection, &rc); err != nil {
 		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedRequestConnection: %v", err)
 	}
 	dev, err := profile.VerifyProfileDevice(rc.AuthenticatedData)
@@ -61,7 +62,7 @@ func (s *Service) connect(ctx context.Context, p *principal, inner jsonb.Raw) (p
 
 // acknowledge builds the AcknowledgeConnection: MessageId = Witness
 // (protocol.md §4.4), signed with ServiceSignature (schema.md §10 item 3).
-func (s *Service) acknowledge(acct *accountInfo, dev *profile.ProfileDevice, req *protocol.ConnectRequest, rc *requestConnection) (*envelopeInfo, error) {
+func (s *Service) acknowledge(acct *accountInfo, dev *profile.ProfileDevice, req *protocol.ConnectRequest, rc *spool.RequestConnection) (*envelopeInfo, error) {
 	serverNonce := make([]byte, 16)
 	if _, err := io.ReadFull(s.rand, serverNonce); err != nil {
 		return nil, internal(err)
@@ -78,8 +79,8 @@ func (s *Service) acknowledge(acct *accountInfo, dev *profile.ProfileDevice, req
 	if err != nil {
 		return nil, internal(err)
 	}
-	ack := &acknowledgeConnection{
-		messageBase:                messageBase{MessageId: witness, Recipient: acct.address},
+	ack := &spool.AcknowledgeConnection{
+		Message:                    spool.Message{MessageId: witness, Recipient: acct.address},
 		EnvelopedRequestConnection: req.EnvelopedRequestConnection,
 		ServerNonce:                serverNonce, Witness: witness,
 	}

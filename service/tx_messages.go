@@ -11,6 +11,7 @@ import (
 	"github.com/mathmesh/mesh/profile"
 	"github.com/mathmesh/mesh/protocol"
 	"github.com/mathmesh/mesh/service/store"
+	"github.com/mathmesh/mesh/spool"
 	"github.com/mathmesh/mesh/udf"
 )
 
@@ -40,7 +41,7 @@ func (s *Service) post(ctx context.Context, _ *principal, inner jsonb.Raw) (prot
 		}
 		for _, m := range infos {
 			e := protocol.EntryResponse{IndexRequest: int64(len(resp.Entries)), Result: protocol.ResultReject}
-			if to != nil && m.meta.MessageType == tagMessageContact {
+			if to != nil && m.meta.MessageType == spool.TagMessageContact {
 				e.Result = protocol.ResultAccept
 				accepted = append(accepted, len(resp.Entries))
 				batches = append(batches, store.Batch{Account: to.rec.ProfileUDF, Container: protocol.SpoolInbound,
@@ -75,8 +76,8 @@ func (s *Service) claim(ctx context.Context, _ *principal, inner jsonb.Raw) (pro
 	if err != nil {
 		return nil, err
 	}
-	var mc messageClaim
-	if _, err := profile.OpenAs(info.canon, nil, tagMessageClaim, &mc); err != nil {
+	var mc spool.MessageClaim
+	if _, err := profile.OpenAs(info.canon, nil, spool.TagMessageClaim, &mc); err != nil {
 		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedMessageClaim: %v", err)
 	}
 	acct, err := s.requireAccount(ctx, mc.Recipient)

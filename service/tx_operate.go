@@ -9,6 +9,7 @@ import (
 	"github.com/mathmesh/mesh/keys"
 	"github.com/mathmesh/mesh/protocol"
 	"github.com/mathmesh/mesh/threshold"
+	"github.com/mathmesh/mesh/udf"
 )
 
 // operate answers Operate (protocol.md §4.12): for each key agreement, the
@@ -64,7 +65,7 @@ func (s *Service) keyAgreement(ctx context.Context, acct *accountInfo, caller st
 	if !capab.Active {
 		return nil, refuse(protocol.StatusNotAuthorized, "capability %s is revoked", truncate(op.KeyId))
 	}
-	if capab.GranteeUdf != "" && capab.GranteeUdf != caller {
+	if capab.GranteeUdf == "" || !udf.Equal(capab.GranteeUdf, caller) {
 		return nil, refuse(protocol.StatusNotAuthorized, "capability %s is not granted to this device", truncate(op.KeyId))
 	}
 	share, err := s.serviceShare(capab.EnvelopedKeyShare)

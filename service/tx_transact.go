@@ -58,6 +58,9 @@ func (s *Service) transact(ctx context.Context, p *principal, inner jsonb.Raw) (
 	if err != nil {
 		return nil, err
 	}
+	if err := s.requireAdminWrites(ctx, p, acct, &req); err != nil {
+		return nil, err
+	}
 	plan, err := s.planTransact(ctx, acct, &req)
 	if err != nil {
 		return nil, err

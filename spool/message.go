@@ -18,6 +18,10 @@ const (
 	TagRequestConnection     = "RequestConnection"
 	TagAcknowledgeConnection = "AcknowledgeConnection"
 	TagRespondConnection     = "RespondConnection"
+	TagMessageClaim          = "MessageClaim"
+	// TagMessageContact names the contact request, the one message type a
+	// stranger may send (protocol.md §6); its type is not modelled here.
+	TagMessageContact = "MessageContact"
 )
 
 // Relationships of a MessageComplete reference (schema.md §8) and results
@@ -153,6 +157,19 @@ type RespondConnection struct {
 // Tag returns "RespondConnection".
 func (*RespondConnection) Tag() string { return TagRespondConnection }
 
+// MessageClaim claims a publication (schema.md §9.2, §9.5; protocol.md
+// §4.10): Sender is the claimant account, Recipient the publisher.
+type MessageClaim struct {
+	Message
+	PublicationId       string     `json:"PublicationId,omitempty"`
+	ServiceAuthenticate string     `json:"ServiceAuthenticate,omitempty"`
+	DeviceAuthenticate  string     `json:"DeviceAuthenticate,omitempty"`
+	Expires             *time.Time `json:"Expires,omitempty"`
+}
+
+// Tag returns "MessageClaim".
+func (*MessageClaim) Tag() string { return TagMessageClaim }
+
 // newMessage returns an empty message of a tag, for decoding.
 func newMessage(tag string) (Any, bool) {
 	switch tag {
@@ -168,6 +185,8 @@ func newMessage(tag string) (Any, bool) {
 		return &AcknowledgeConnection{}, true
 	case TagRespondConnection:
 		return &RespondConnection{}, true
+	case TagMessageClaim:
+		return &MessageClaim{}, true
 	}
 	return nil, false
 }
