@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -165,7 +167,11 @@ func integrityLines(r *dare.Result) string {
 	}
 	fmt.Fprintf(&b, "Encryption: %s\n", enc)
 	if len(r.Recipients) > 0 {
-		fmt.Fprintf(&b, "Recipients: %s\n", strings.Join(r.Recipients, ", "))
+		kids := make([]string, len(r.Recipients))
+		for i, k := range r.Recipients {
+			kids[i] = printable(k)
+		}
+		fmt.Fprintf(&b, "Recipients: %s\n", strings.Join(kids, ", "))
 	}
 	if r.PayloadDigest != nil {
 		state := "not in the envelope"
@@ -176,13 +182,29 @@ func integrityLines(r *dare.Result) string {
 	}
 	for _, s := range r.Signatures {
 		state := "NOT verified (signer key not trusted; use --trust)"
-		if s.Verified {
+		switch {
+		case s.Verified && !udf.Equal(s.Signer, s.Kid):
+			// The kid names no trusted key; say which key verified.
+			state = "verified by trusted key " + s.Signer
+		case s.Verified:
 			state = "verified"
 		}
-		fmt.Fprintf(&b, "Signature: %s by %s (Gen-%s): %s, witness %s\n", s.Alg, s.Kid, s.Generation, state, s.Witness)
+		fmt.Fprintf(&b, "Signature: %s by %s (Gen-%s): %s, witness %s\n", printable(s.Alg), printable(s.Kid), s.Generation, state, s.Witness)
 	}
 	fmt.Fprintf(&b, "Integrity: %s", r.Integrity())
 	return b.String()
+}
+
+// printable returns s as is when it is printable, else Go-quoted: strings
+// read from an envelope (kids, algorithm names) must not reach a terminal
+// with control characters (escape sequences could rewrite what is shown).
+func printable(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // DareEncodeResult is the output of `dare encode` and `dare earl`.

@@ -16,7 +16,16 @@ import (
 //	    tagLabel ||
 //	    uint64be(len(H))  || H  ||    // header object bytes as stored
 //	    PD                      ||    // SHA-512 of the stored ciphertext
-//	    uint64be(len(T0)) || T0)      // trailer bytes without the tag member
+//	    uint64be(len(T0)) || T0 ||    // trailer bytes without the tag member
+//	    F)                            // framing of a standalone envelope
+//
+// F binds the bytes outside the three objects: it is empty when the
+// envelope is stored in three parts by someone else (sequence frame
+// records, Encoder/Decoder used directly), and one byte naming the form
+// for a standalone envelope (formFile...formJSONB), so that a file-form
+// envelope cannot be re-framed as a JSON or JSON-B array (or a sequence
+// frame lifted out as a standalone envelope) without detection. H and T0
+// are length-prefixed, so F is unambiguous.
 //
 // where mackey = HKDF-Expand(PRK, "mac", 32) of dare.md §5 (PRK from the
 // base seed and the header Salt). The tag member is always the last member
@@ -36,8 +45,17 @@ const tagMember = "EnvelopeTag"
 // match: its header, body or trailer was modified, or the key is wrong.
 var ErrAuthentication = errors.New("dare: authentication failed: envelope tag does not match (header, body or trailer modified)")
 
+// Framing bytes F of the tag (see above). formRecord is no byte at all.
+const (
+	formRecord      byte = 0    // three parts framed by the caller: F empty
+	formFile        byte = 0x01 // '[' H ",\n" data-term body ",\n" T ']'
+	formFileChunked byte = 0x02 // the same with canonical data-chunks (streamChunkSize)
+	formJSON        byte = 0x03 // '[' H ',' '"' base64url body '"' ',' T ']'
+	formJSONB       byte = 0x04 // '[' H data-term body T ']'
+)
+
 // computeTag implements the construction above.
-func computeTag(macKey, header, pd, t0 []byte) []byte {
+func computeTag(macKey []byte, form byte, header, pd, t0 []byte) []byte {
 	m := hmac.New(sha512.New, macKey)
 	m.Write([]byte(tagLabel))
 	var n [8]byte
@@ -48,6 +66,9 @@ func computeTag(macKey, header, pd, t0 []byte) []byte {
 	binary.BigEndian.PutUint64(n[:], uint64(len(t0)))
 	m.Write(n[:])
 	m.Write(t0)
+	if form != formRecord {
+		m.Write([]byte{form})
+	}
 	return m.Sum(nil)
 }
 

@@ -11,17 +11,21 @@ import (
 )
 
 // bodyWriter encrypts (AES-256-CBC, PKCS#7; dare.md §5) or copies the
-// payload and hands the stored bytes to a hashWriter, which computes the
-// PayloadDigest (dare.md §7.1) and writes them out.
+// payload into pipeline buffers and hands each full buffer to a hashWriter,
+// which computes the PayloadDigest (dare.md §7.1) and writes it out. Every
+// buffer handed on is exactly pipelineBufSize bytes except the last one:
+// the data-chunks of a streamed body are canonical (scan.go), and writes
+// are large.
 type bodyWriter struct {
-	cbc     cipher.BlockMode // nil: plaintext envelope
-	out     *hashWriter
-	pending [blockSize]byte
-	npend   int
-	closed  bool
-	digest  []byte
-	n       int64
-	err     error
+	cbc    cipher.BlockMode // nil: plaintext envelope
+	out    *hashWriter
+	cur    []byte // buffer being filled (from out.get), nil if none
+	enc    int    // cur[:enc] is ready (encrypted), a multiple of blockSize
+	fill   int    // cur[enc:fill] is plaintext not yet encrypted (< blockSize)
+	closed bool
+	digest []byte
+	n      int64
+	err    error
 }
 
 func newBodyWriter(w io.Writer, k *payloadKeys) (*bodyWriter, error) {
@@ -37,76 +41,106 @@ func newBodyWriter(w io.Writer, k *payloadKeys) (*bodyWriter, error) {
 	return bw, nil
 }
 
-// Write encrypts p; whole blocks go out at once, a partial block waits.
+// buffer returns the buffer being filled, taking a new one if needed.
+func (bw *bodyWriter) buffer() []byte {
+	if bw.cur == nil {
+		bw.cur, bw.enc, bw.fill = bw.out.get(), 0, 0
+	}
+	return bw.cur
+}
+
+// seal encrypts the whole blocks of cur[enc:fill] in place and hands cur on
+// when it is full.
+func (bw *bodyWriter) seal() {
+	m := (bw.fill - bw.enc) / blockSize * blockSize
+	if bw.cbc == nil {
+		m = bw.fill - bw.enc
+	} else if m > 0 {
+		bw.cbc.CryptBlocks(bw.cur[bw.enc:bw.enc+m], bw.cur[bw.enc:bw.enc+m])
+	}
+	bw.enc += m
+	if bw.fill == len(bw.cur) {
+		bw.err = bw.out.put(bw.cur)
+		bw.cur = nil
+	}
+}
+
+// Write encrypts p into the pipeline buffers: whole blocks straight from p
+// (no intermediate copy), a partial block waits in the buffer.
 func (bw *bodyWriter) Write(p []byte) (int, error) {
 	if bw.closed {
 		return 0, errors.New("dare: write to a closed payload writer")
 	}
-	if bw.err != nil {
-		return 0, bw.err
-	}
 	total := len(p)
-	for len(p) > 0 {
-		buf := bw.out.get()
-		var n int
-		if bw.cbc == nil {
-			n = copy(buf, p)
-			p = p[n:]
-		} else {
-			n, p = bw.encryptInto(buf, p)
+	for len(p) > 0 && bw.err == nil {
+		buf := bw.buffer()
+		if bw.cbc != nil && bw.fill == bw.enc {
+			m := min(len(p), len(buf)-bw.fill) / blockSize * blockSize
+			bw.cbc.CryptBlocks(buf[bw.fill:bw.fill+m], p[:m])
+			bw.fill += m
+			bw.enc = bw.fill
+			p = p[m:]
 		}
-		if n == 0 {
-			bw.out.release(buf)
-			continue
+		c := copy(buf[bw.fill:], p)
+		if bw.cbc != nil {
+			c = min(c, blockSize-(bw.fill-bw.enc))
 		}
-		if err := bw.out.put(buf[:n]); err != nil {
-			bw.err = err
-			return total - len(p), err
-		}
+		bw.fill += c
+		p = p[c:]
+		bw.seal()
+	}
+	if bw.err != nil {
+		return total - len(p), bw.err
 	}
 	return total, nil
 }
 
-// encryptInto fills buf with ciphertext of whole blocks from pending and p.
-// It returns the bytes filled and the unconsumed rest of p.
-func (bw *bodyWriter) encryptInto(buf, p []byte) (int, []byte) {
-	n := 0
-	if bw.npend > 0 {
-		c := copy(bw.pending[bw.npend:], p)
-		bw.npend += c
-		p = p[c:]
-		if bw.npend < blockSize {
-			return 0, p
+// ReadFrom reads the payload straight into the pipeline buffers and
+// encrypts in place, saving io.Copy's intermediate buffer and copy.
+func (bw *bodyWriter) ReadFrom(r io.Reader) (int64, error) {
+	if bw.closed {
+		return 0, errors.New("dare: write to a closed payload writer")
+	}
+	var total int64
+	for bw.err == nil {
+		buf := bw.buffer()
+		n, err := io.ReadFull(r, buf[bw.fill:])
+		total += int64(n)
+		bw.fill += n
+		bw.seal()
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return total, bw.err
 		}
-		bw.cbc.CryptBlocks(buf[:blockSize], bw.pending[:])
-		bw.npend = 0
-		n = blockSize
+		if err != nil {
+			return total, err
+		}
 	}
-	m := min(len(p), len(buf)-n) / blockSize * blockSize
-	bw.cbc.CryptBlocks(buf[n:n+m], p[:m])
-	n += m
-	p = p[m:]
-	if len(p) < blockSize {
-		bw.npend = copy(bw.pending[:], p)
-		p = p[bw.npend:]
-	}
-	return n, p
+	return total, bw.err
 }
 
-// Close pads and encrypts the last block, then waits for the digest.
+// Close pads and encrypts the last block (dare.md §5: PKCS#7 always adds 1
+// to 16 bytes), hands on the last buffer and waits for the digest.
 func (bw *bodyWriter) Close() error {
 	if bw.closed {
 		return bw.err
 	}
 	bw.closed = true
 	if bw.err == nil && bw.cbc != nil {
-		pad := blockSize - bw.npend
-		for i := bw.npend; i < blockSize; i++ {
-			bw.pending[i] = byte(pad)
+		buf := bw.buffer() // never full here: full buffers were handed on
+		pad := blockSize - (bw.fill - bw.enc)
+		for i := 0; i < pad; i++ {
+			buf[bw.fill+i] = byte(pad)
 		}
-		buf := bw.out.get()
-		bw.cbc.CryptBlocks(buf[:blockSize], bw.pending[:])
-		bw.err = bw.out.put(buf[:blockSize])
+		bw.fill += pad
+		bw.seal()
+	}
+	if bw.err == nil && bw.cur != nil {
+		if bw.fill > 0 {
+			bw.err = bw.out.put(bw.cur[:bw.fill])
+		} else {
+			bw.out.release(bw.cur)
+		}
+		bw.cur = nil
 	}
 	d, n, err := bw.out.finish()
 	bw.digest, bw.n, bw.err = d, n, errOr(bw.err, err)
@@ -117,6 +151,10 @@ func (bw *bodyWriter) Close() error {
 func (bw *bodyWriter) abort() {
 	if !bw.closed {
 		bw.closed = true
+		if bw.cur != nil {
+			bw.out.release(bw.cur)
+			bw.cur = nil
+		}
 		bw.out.abort()
 	}
 }
@@ -132,21 +170,28 @@ var ErrPadding = errors.New("dare: payload padding invalid (wrong key or corrupt
 // decrypts it. The last block is held back until the end of the body is
 // known, so that padding can be removed.
 type bodyReader struct {
-	src   *hashReader
-	cbc   cipher.BlockMode
-	head  []byte // released tail block, served before cur
-	cur   []byte // pool buffer being served
-	off   int
-	held  [blockSize]byte // head storage
-	tail  [blockSize]byte // last decrypted block, not yet released
-	ntail int
-	err   error
+	src *hashReader
+	cbc cipher.BlockMode
+	// deferPad (authenticated mode) turns a padding failure into a
+	// silent end of the plaintext: padErr is reported by Decoder.Finish
+	// only after the envelope tag verified, so that no padding oracle
+	// exists (an attacker who changes the ciphertext always gets
+	// ErrAuthentication, whatever the padding decrypts to).
+	deferPad bool
+	padErr   error
+	head     []byte // released tail block, served before cur
+	cur      []byte // pool buffer being served
+	off      int
+	held     [blockSize]byte // head storage
+	tail     [blockSize]byte // last decrypted block, not yet released
+	ntail    int
+	err      error
 	// delivered counts plaintext bytes returned by Read.
 	delivered int64
 }
 
-func newBodyReader(src io.Reader, k *payloadKeys) (*bodyReader, error) {
-	br := &bodyReader{}
+func newBodyReader(src io.Reader, k *payloadKeys, deferPad bool) (*bodyReader, error) {
+	br := &bodyReader{deferPad: deferPad}
 	if k != nil {
 		block, err := aes.NewCipher(k.key)
 		if err != nil {
@@ -228,20 +273,32 @@ func (br *bodyReader) unpad() error {
 	if br.ntail != blockSize {
 		return fmt.Errorf("dare: encrypted payload is empty (want at least one %d-byte block)", blockSize)
 	}
-	pad := int(br.tail[blockSize-1])
-	good := subtle.ConstantTimeLessOrEq(1, pad) & subtle.ConstantTimeLessOrEq(pad, blockSize)
-	for i := 0; i < blockSize; i++ {
-		in := subtle.ConstantTimeLessOrEq(blockSize-pad, i)
-		good &= (in ^ 1) | subtle.ConstantTimeByteEq(br.tail[i], byte(pad))
-	}
-	if good != 1 {
+	pad, ok := paddingLength(br.tail[:])
+	if !ok {
 		br.cur = br.cur[:0]
 		br.head = nil
+		br.ntail = 0
+		if br.deferPad {
+			br.padErr = ErrPadding
+			return io.EOF
+		}
 		return ErrPadding
 	}
 	br.cur = append(br.cur, br.tail[:blockSize-pad]...)
 	br.ntail = 0
 	return io.EOF
+}
+
+// paddingLength checks the PKCS#7 padding of a last block in constant
+// time and returns its length (1..16).
+func paddingLength(last []byte) (int, bool) {
+	pad := int(last[blockSize-1])
+	good := subtle.ConstantTimeLessOrEq(1, pad) & subtle.ConstantTimeLessOrEq(pad, blockSize)
+	for i := 0; i < blockSize; i++ {
+		in := subtle.ConstantTimeLessOrEq(blockSize-pad, i)
+		good &= (in ^ 1) | subtle.ConstantTimeByteEq(last[i], byte(pad))
+	}
+	return pad, good == 1
 }
 
 // finish returns the digest and length of the stored body; call it after
@@ -255,39 +312,6 @@ func (br *bodyReader) abort() {
 		putBuf(br.cur)
 		br.cur = nil
 	}
-}
-
-// ReadFrom reads the payload straight into pipeline buffers and encrypts
-// in place, saving io.Copy's intermediate buffer and copy.
-func (bw *bodyWriter) ReadFrom(r io.Reader) (int64, error) {
-	if bw.closed {
-		return 0, errors.New("dare: write to a closed payload writer")
-	}
-	var total int64
-	for bw.err == nil {
-		buf := bw.out.get()
-		k := copy(buf, bw.pending[:bw.npend])
-		n, err := io.ReadFull(r, buf[k:])
-		total += int64(n)
-		whole := k + n
-		if bw.cbc != nil {
-			whole = whole / blockSize * blockSize
-			bw.npend = copy(bw.pending[:], buf[whole:k+n])
-			bw.cbc.CryptBlocks(buf[:whole], buf[:whole])
-		}
-		if whole > 0 {
-			bw.err = bw.out.put(buf[:whole])
-		} else {
-			bw.out.release(buf)
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return total, bw.err
-		}
-		if err != nil {
-			return total, err
-		}
-	}
-	return total, bw.err
 }
 
 // WriteTo writes the plaintext straight from the pipeline buffers.

@@ -14,7 +14,9 @@ type dataItemReader struct {
 	left      uint64 // bytes left in the current item
 	last      bool   // the current item is the terminal one
 	started   bool
-	canonical bool // every length uses its shortest width
+	canonical bool // shortest length widths; chunks as our writer makes them
+	chunked   bool // at least one data-chunk (0x8C-0x8F)
+	short     bool // a chunk shorter than streamChunkSize was seen
 }
 
 func newDataItemReader(s *scanner) *dataItemReader {
@@ -41,6 +43,18 @@ func (d *dataItemReader) next() error {
 		d.canonical = false
 	}
 	d.left, d.last, d.started = n, tag <= 0x8b, true
+	// Canonical chunking (docs/dare.md §2.3): chunks of exactly
+	// streamChunkSize bytes, then at most one shorter non-empty chunk,
+	// then the empty data-term 88 00.
+	switch {
+	case !d.last && (d.short || n == 0 || n > streamChunkSize):
+		d.canonical = false
+	case !d.last:
+		d.chunked = true
+		d.short = n < streamChunkSize
+	case d.chunked && n != 0:
+		d.canonical = false
+	}
 	return nil
 }
 

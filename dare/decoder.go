@@ -35,6 +35,7 @@ type Decoder struct {
 	trusted  []keys.PublicKey
 	noKey    bool // VerifyOnly and no key: ciphertext only
 	finished bool
+	form     byte // framing bound by the tag (auth.go); formRecord for three parts
 }
 
 // NewDecoder parses and checks a header (dare.md §10 steps 1-2): algorithm
@@ -143,9 +144,18 @@ func (d *Decoder) openMeta() error {
 		}
 		d.res.ContentMeta = &cm
 	}
-	if d.noKey {
+	if d.noKey || d.Authenticated() {
+		// Authenticated mode: the annotations are decrypted by Finish
+		// once the envelope tag verified, so that a modified EDS cannot
+		// be used as a padding oracle.
 		return nil
 	}
+	return d.openAnnotations()
+}
+
+// openAnnotations decrypts (or copies) the EDS list (dare.md §6).
+func (d *Decoder) openAnnotations() error {
+	h := &d.header
 	var seed []byte
 	if d.x != nil {
 		seed = d.x.seed
@@ -178,7 +188,7 @@ func (d *Decoder) PayloadReader(stored io.Reader) (io.Reader, error) {
 	if d.body != nil {
 		return nil, errors.New("dare: PayloadReader called twice")
 	}
-	br, err := newBodyReader(stored, d.keys)
+	br, err := newBodyReader(stored, d.keys, d.Authenticated())
 	if err != nil {
 		return nil, err
 	}

@@ -79,14 +79,9 @@ func edsCipher(prefix, seed, salt, in []byte, enc string, encrypt bool) ([]byte,
 	}
 	out := bytes.Clone(in)
 	cipher.NewCBCDecrypter(block, k.iv).CryptBlocks(out, out)
-	pad := int(out[len(out)-1])
-	if pad < 1 || pad > blockSize {
+	pad, ok := paddingLength(out[len(out)-blockSize:])
+	if !ok {
 		return nil, ErrPadding
-	}
-	for _, c := range out[len(out)-pad:] {
-		if int(c) != pad {
-			return nil, ErrPadding
-		}
 	}
 	return out[:len(out)-pad], nil
 }

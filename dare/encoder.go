@@ -53,7 +53,8 @@ type Encoder struct {
 	keys    *payloadKeys
 	body    *bodyWriter
 	trailer []byte
-	state   int // 0 header ready, 1 payload open, 2 payload closed, 3 done
+	state   int  // 0 header ready, 1 payload open, 2 payload closed, 3 done
+	form    byte // framing bound by the tag (auth.go): set by Encode and Seal
 }
 
 // NewEncoder prepares the header: key exchange, Salt, annotations.

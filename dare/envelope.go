@@ -51,6 +51,10 @@ func (e *Encoder) encodeTo(w *bufio.Writer, src io.Reader, size int64) error {
 	if size >= 0 && n != size {
 		return fmt.Errorf("dare: payload was %d bytes, expected %d (did the input change?)", n, size)
 	}
+	e.form = formFile
+	if chunks != nil {
+		e.form = formFileChunked
+	}
 	if err := pw.Close(); err != nil {
 		return fmt.Errorf("dare: writing payload: %w", err)
 	}
@@ -165,12 +169,24 @@ func (d *Decoder) decodeRest(s *scanner, f *framing, dst io.Writer) (*Result, er
 		return nil, err
 	}
 	f.canonicalBody = (items == nil || items.canonical) && (text == nil || text.canonical)
+	switch {
+	case text != nil:
+		f.body = bodyText
+	case items.chunked:
+		f.body = bodyChunks
+	default:
+		f.body = bodyItem
+	}
 	t, err := s.closeEnvelope(f)
 	if err != nil {
 		return nil, err
 	}
-	if d.Authenticated() && !f.canonical() {
-		return nil, fmt.Errorf("%w: the envelope framing is not in canonical form", ErrAuthentication)
+	if d.Authenticated() {
+		form, ok := f.canonical()
+		if !ok {
+			return nil, fmt.Errorf("%w: the envelope framing is not in canonical form", ErrAuthentication)
+		}
+		d.form = form
 	}
 	return d.Finish(t)
 }

@@ -65,7 +65,16 @@ func (d *Decoder) Finish(trailerBytes []byte) (*Result, error) {
 	}
 	d.res.Trailer = &t
 	if d.Authenticated() && !d.noKey {
+		// The tag is checked before anything that depends on the
+		// decrypted data: the padding and the annotations (no padding
+		// oracle, docs/dare.md §2.4).
 		if err := d.checkTag(trailerBytes, pd); err != nil {
+			return nil, err
+		}
+		if d.body.padErr != nil {
+			return nil, d.body.padErr
+		}
+		if err := d.openAnnotations(); err != nil {
 			return nil, err
 		}
 	} else if t.EnvelopeTag != nil && !d.Authenticated() {
@@ -105,7 +114,7 @@ func (d *Decoder) checkTag(stored, pd []byte) error {
 	if err != nil {
 		return err
 	}
-	if !hmacEqual(tag, computeTag(d.keys.macKey, d.hdr, pd, t0)) {
+	if !hmacEqual(tag, computeTag(d.keys.macKey, d.form, d.hdr, pd, t0)) {
 		return ErrAuthentication
 	}
 	d.res.Authenticated = true

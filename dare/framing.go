@@ -11,21 +11,40 @@ type framing struct {
 	seps          [4]string // after '[', before body, before trailer, before ']'
 	hasTrailer    bool
 	canonicalBody bool
+	body          int // bodyItem, bodyChunks or bodyText
 }
 
-// canonical reports whether the framing inside the envelope array is one
-// our writer produces: the file form ('[' H ",\n" body ",\n" T ']'), the
-// JSON form ('[' H ',' "body" ',' T ']') or the JSON-B form (no
-// separators). Whitespace around the array and a {"DareEnvelope": ...} tag
+// canonical returns the form (auth.go) of an envelope framed exactly as our
+// writer frames it: the file form ('[' H ",\n" body ",\n" T ']', with one
+// data-term or canonical data-chunks), the JSON form ('[' H ',' "body" ','
+// T ']') or the JSON-B form (no separators, one data-term). The form is
+// bound by the envelope tag, so an envelope cannot be re-framed from one
+// to another. Whitespace around the array and a {"DareEnvelope": ...} tag
 // are outside the envelope and allowed: no change of an envelope byte can
 // produce them.
-func (f *framing) canonical() bool {
-	if f.seps[0] != "" || f.seps[3] != "" || !f.hasTrailer || !f.canonicalBody {
-		return false
+func (f *framing) canonical() (byte, bool) {
+	if f.seps[0] != "" || f.seps[3] != "" || !f.hasTrailer || !f.canonicalBody || f.seps[1] != f.seps[2] {
+		return 0, false
 	}
-	sep := f.seps[1]
-	return f.seps[2] == sep && (sep == ",\n" || sep == "," || sep == "")
+	switch {
+	case f.seps[1] == ",\n" && f.body == bodyItem:
+		return formFile, true
+	case f.seps[1] == ",\n" && f.body == bodyChunks:
+		return formFileChunked, true
+	case f.seps[1] == "," && f.body == bodyText:
+		return formJSON, true
+	case f.seps[1] == "" && f.body == bodyItem:
+		return formJSONB, true
+	}
+	return 0, false
 }
+
+// How the body of an envelope is encoded.
+const (
+	bodyItem   = iota + 1 // one JSON-B data-term
+	bodyChunks            // JSON-B data-chunks
+	bodyText              // a base64url JSON string
+)
 
 // open reads up to the header: optional whitespace and byte order mark,
 // optional {"DareEnvelope": tag (JSON text or JSON-B name), '['.

@@ -13,9 +13,20 @@ import (
 // §7.1). Buffers are recycled, so memory is bounded by
 // pipelineBuffers × pipelineBufSize whatever the body size.
 const (
-	pipelineBufSize = 256 << 10 // a multiple of the AES block size
+	// pipelineBufSize is the unit of work handed between the goroutines
+	// (a multiple of the AES block size). Large buffers keep the channel
+	// and system call overhead negligible. It is also the canonical
+	// data-chunk size of a streamed body (streamChunkSize), a format
+	// constant: do not change it.
+	pipelineBufSize = 1 << 20
 	pipelineBuffers = 4
 )
+
+// streamChunkSize is the length of every data-chunk of a streamed body
+// but the last (dare.md §2.1; docs/dare.md §2.3): authenticated envelopes
+// must use exactly this chunking, so that the chunk framing cannot be
+// changed without detection.
+const streamChunkSize = pipelineBufSize
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, pipelineBufSize); return &b }}
 

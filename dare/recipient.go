@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/mathmesh/mesh/keys"
@@ -133,13 +134,13 @@ func OpenExchange(recipients []Recipient, ring *Keyring) (*Exchange, error) {
 				return &Exchange{seed: seed, recipients: recipients}, nil
 			}
 			if err != nil && byKid {
-				failures = append(failures, fmt.Sprintf("recipient %d (%s): %v", i, recipients[i].Kid, err))
+				failures = append(failures, fmt.Sprintf("recipient %d (kid %q): %v", i, recipients[i].Kid, err))
 			}
 		}
 	}
 	kids := make([]string, len(recipients))
 	for i, r := range recipients {
-		kids[i] = r.Kid
+		kids[i] = strconv.Quote(r.Kid)
 	}
 	if len(failures) > 0 {
 		return nil, fmt.Errorf("%w: %s", ErrNoKey, strings.Join(failures, "; "))

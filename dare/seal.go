@@ -26,6 +26,10 @@ func Seal(payload []byte, opts *EncodeOptions) ([]byte, error) {
 	if err := pw.Close(); err != nil {
 		return nil, err
 	}
+	e.form = formJSON
+	if opts.Binary {
+		e.form = formJSONB
+	}
 	t, err := e.TrailerBytes()
 	if err != nil {
 		return nil, err

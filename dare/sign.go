@@ -69,8 +69,20 @@ type SignatureStatus struct {
 	Verified bool `json:"verified"`
 	// KeyKnown is false when no trusted key has this kid or algorithm.
 	KeyKnown bool `json:"key_known"`
+	// Signer is the fingerprint of the trusted key that verified the
+	// signature. It differs from Kid when the kid names no trusted key
+	// and another trusted key verified it ([REF] kids are not always
+	// reproducible, dare.md §15): trust Signer, not Kid.
+	Signer string `json:"signer,omitempty"`
 	// Witness is "ok", "absent" or "not checked" (unencrypted envelope).
 	Witness string `json:"witness"`
+}
+
+// knownSignatureAlg reports whether alg is a signature algorithm we verify:
+// Gen-B ED25519/ED448/EdDSA, or Gen-A, whose alg is the digest identifier
+// (dare.md §3, §7.2).
+func knownSignatureAlg(alg, dig string) bool {
+	return isGenB(alg) || alg == dig || alg == DigS512
 }
 
 // isGenB reports whether alg names a Gen-B (manifest) signature.
@@ -81,6 +93,10 @@ func isGenB(alg string) bool { return alg == AlgED25519 || alg == AlgED448 || al
 // with dom2(0, "") or standard Ed448 over the PayloadDigest.
 func verifySignature(pub keys.PublicKey, s *Signature, dig string, pd, chain []byte) bool {
 	if isGenB(s.Alg) {
+		// The alg must name the key's algorithm ("EdDSA" names either).
+		if (s.Alg == AlgED25519 && pub.Algorithm() != keys.Ed25519) || (s.Alg == AlgED448 && pub.Algorithm() != keys.Ed448) {
+			return false
+		}
 		return keys.Verify(pub, manifest(dig, pd, chain), s.Signature)
 	}
 	switch pub.Algorithm() {

@@ -49,7 +49,7 @@ func (e *Encoder) TrailerBytes() ([]byte, error) {
 		return nil, fmt.Errorf("dare: serializing trailer: %w", err)
 	}
 	if e.header.Enc == EncA256CBCETM {
-		tag := computeTag(e.keys.macKey, e.hdr, pd, t0)
+		tag := computeTag(e.keys.macKey, e.form, e.hdr, pd, t0)
 		t0 = appendTag(t0, tag, e.opts.Binary)
 	}
 	e.trailer, e.state = t0, 3

@@ -35,9 +35,17 @@ func (d *Decoder) checkSignatures(t *Trailer, pd []byte) error {
 			st.Generation = "B"
 		}
 		candidates, byKid := signatureKeys(d.trusted, s)
+		if !knownSignatureAlg(s.Alg, dig) {
+			// An algorithm we do not implement: an error if the signer
+			// is one we trust, else reported as not verified.
+			if byKid {
+				return fmt.Errorf("dare: signature %d (kid %q): unsupported signature algorithm %q", i, s.Kid, s.Alg)
+			}
+			candidates = nil
+		}
 		for _, k := range candidates {
 			if verifySignature(k, s, dig, pd, chain) {
-				st.Verified = true
+				st.Verified, st.Signer = true, k.Fingerprint()
 				break
 			}
 		}
@@ -45,10 +53,10 @@ func (d *Decoder) checkSignatures(t *Trailer, pd []byte) error {
 		// a modification; other keys merely failed to match.
 		st.KeyKnown = byKid || st.Verified
 		if byKid && !st.Verified {
-			return fmt.Errorf("dare: signature %d (kid %s, alg %s) does not verify", i, s.Kid, s.Alg)
+			return fmt.Errorf("dare: signature %d (kid %q, alg %q) does not verify", i, s.Kid, s.Alg)
 		}
 		if err := d.checkWitness(s, t, dig, pd, chain, &st); err != nil {
-			return fmt.Errorf("dare: signature %d (kid %s): %w", i, s.Kid, err)
+			return fmt.Errorf("dare: signature %d (kid %q): %w", i, s.Kid, err)
 		}
 		d.res.Signed = d.res.Signed || st.Verified
 		d.res.Signatures = append(d.res.Signatures, st)
@@ -60,6 +68,12 @@ func (d *Decoder) checkSignatures(t *Trailer, pd []byte) error {
 // signature, info = signature bytes) or §7.3 (Gen-B, trailer WitnessValue,
 // info = manifest) and compares it in constant time.
 func (d *Decoder) checkWitness(s *Signature, t *Trailer, dig string, pd, chain []byte, st *SignatureStatus) error {
+	if d.header.Enc == "" && (s.Witness != nil || t.WitnessValue != nil || d.header.WitnessValue != nil) {
+		// A witness only exists in an encrypted envelope (dare.md §7.2,
+		// §7.3): its encryption header was removed to pass the
+		// ciphertext off as a signed plaintext.
+		return fmt.Errorf("witness in an envelope that is not encrypted (was its encryption header removed?)")
+	}
 	if d.x == nil {
 		return nil
 	}
