@@ -12,10 +12,7 @@ import (
 
 	"github.com/mathmesh/mesh/catalog"
 	"github.com/mathmesh/mesh/client"
-	"github.com/mathmesh/mesh/keys"
 	"github.com/mathmesh/mesh/profile"
-	"github.com/mathmesh/mesh/shamir"
-	"github.com/mathmesh/mesh/udf"
 )
 
 // newAccountCmd builds `meshman account` (cli.md §4; protocol.md §7 F0, F1):
@@ -33,7 +30,8 @@ func newAccountCmd(app *App) *cobra.Command {
 	cmd.AddCommand(
 		newAccountCreateCmd(app, &af), newAccountHelloCmd(app, &af), newAccountStatusCmd(app, &af),
 		newAccountSyncCmd(app, &af), newAccountListCmd(app, &af), newAccountGetCmd(app, &af),
-		newAccountDeleteCmd(app, &af), newAccountRecoverCmd(app), newAccountPinCmd(app, &af),
+		newAccountDeleteCmd(app, &af), newAccountRecoverCmd(app, &af), newAccountEscrowCmd(app, &af), newAccountPinCmd(app, &af),
+		newAccountConnectCmd(app, &af),
 	)
 	return cmd
 }
@@ -41,8 +39,9 @@ func newAccountCmd(app *App) *cobra.Command {
 // accountFlags are the AccountOptions of cli.md §2 as GNU flags, shared by
 // every command that acts on an account.
 type accountFlags struct {
-	account string
-	service string
+	account      string
+	service      string
+	insecureHTTP bool
 }
 
 func (f *accountFlags) addPersistent(cmd *cobra.Command) {
@@ -50,6 +49,8 @@ func (f *accountFlags) addPersistent(cmd *cobra.Command) {
 		"account to act on: address, profile fingerprint or local name (default: this machine's default account)")
 	cmd.PersistentFlags().StringVar(&f.service, "service", "",
 		"Mesh service URL, overriding $MESH_SERVICE and DNS discovery")
+	cmd.PersistentFlags().BoolVar(&f.insecureHTTP, "insecure-http", false,
+		"allow plain http to a service that is not on a loopback address (also $MESH_INSECURE_HTTP=1)")
 }
 
 // client returns the client library for $MESH_HOME.
@@ -62,7 +63,8 @@ func (f *accountFlags) client(app *App) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return client.New(client.Config{Home: home, Service: f.service, Env: app.getenv(client.EnvService)})
+	return client.New(client.Config{Home: home, Service: f.service, Env: app.getenv(client.EnvService),
+		InsecureHTTP: f.insecureHTTP || app.getenv(client.EnvInsecureHTTP) == "1"})
 }
 
 // open opens the account named by --account (or sel when given).
@@ -183,6 +185,9 @@ type AccountSyncResult struct{ *client.SyncResult }
 func (r *AccountSyncResult) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Synchronized %s: %d new entries", r.Address, r.Fetched)
+	if d := r.Device; d != nil {
+		fmt.Fprintf(&b, "\nThis device's roles changed from %s to %s", strings.Join(d.Before, ", "), strings.Join(d.Roles, ", "))
+	}
 	for _, c := range r.Containers {
 		if c.After != c.Before {
 			fmt.Fprintf(&b, "\n  %-16s +%d (%d entries)", c.Container, c.After-c.Before, c.After)
@@ -342,10 +347,15 @@ func newAccountDeleteCmd(app *App, af *accountFlags) *cobra.Command {
 // AccountPinResult is the output of `account pin`.
 type AccountPinResult struct {
 	*client.PinResult
+	// QR is the URI as a QR code in text (--qr).
+	QR  string `json:"qr,omitempty"`
 	uri bool
 }
 
 func (r *AccountPinResult) Text() string {
+	if r.QR != "" {
+		return r.QR + r.URI
+	}
 	if r.uri {
 		return r.URI
 	}
@@ -355,7 +365,7 @@ func (r *AccountPinResult) Text() string {
 func newAccountPinCmd(app *App, af *accountFlags) *cobra.Command {
 	var rf deviceRoleFlags
 	var expire time.Duration
-	var uri bool
+	var uri, qr bool
 	cmd := &cobra.Command{
 		Use:   "pin",
 		Short: "make a PIN that connects one device with the roles given, without a question",
@@ -380,69 +390,19 @@ func newAccountPinCmd(app *App, af *accountFlags) *cobra.Command {
 			if err != nil {
 				return app.Errorf("account pin: %w", err)
 			}
-			return app.Emit(&AccountPinResult{PinResult: res, uri: uri})
+			out := &AccountPinResult{PinResult: res, uri: uri}
+			if qr {
+				if out.QR, err = renderQR(res.URI); err != nil {
+					return app.Errorf("account pin: %v", err)
+				}
+			}
+			return app.Emit(out)
 		},
 	}
 	rf.add(cmd)
 	cmd.Flags().DurationVar(&expire, "expire", client.DefaultPinExpiry, "how long the PIN stays valid (e.g. 30m, 24h)")
 	cmd.Flags().BoolVar(&uri, "uri", false, "print the PIN as an mcu://ACCOUNT/PIN connect URI")
-	return cmd
-}
-
-// AccountRecoverResult is the output of `account recover --verify`.
-type AccountRecoverResult struct {
-	// Account is the fingerprint of the account profile key
-	// (CompleteAccountProfile) that the recovered seed yields.
-	Account string `json:"account"`
-	// SeedType names the seed's algorithm identifier.
-	SeedType string `json:"seed_type"`
-	Verified bool   `json:"verified"`
-}
-
-func (r *AccountRecoverResult) Text() string {
-	return "Account: " + r.Account
-}
-
-func newAccountRecoverCmd(app *App) *cobra.Command {
-	var verify bool
-	cmd := &cobra.Command{
-		Use:   "recover SHARE...",
-		Short: "recover an account from a quorum of escrow shares",
-		Long: "Recover the account seed from a quorum of the shares printed by `account escrow`.\n" +
-			"With --verify, check the shares and print the fingerprint of the account profile the\n" +
-			"seed yields, without contacting any service.",
-		Args: minArgs(1, "SHARE..."),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if !verify {
-				return app.Errorf("account recover: rebuilding the account on this device needs its Mesh service, " +
-					"which this build does not include; use --verify to check the shares and print the account fingerprint")
-			}
-			shares, err := parseShares(args)
-			if err != nil {
-				return app.Errorf("account recover: %v", err)
-			}
-			seed, err := shamir.RecoverSeed(shares)
-			if err != nil {
-				return app.Errorf("account recover: %v", err)
-			}
-			alg, _, err := udf.ParseSeed(seed)
-			if err != nil {
-				return app.Errorf("account recover: %v", err)
-			}
-			if alg != udf.MeshProfileAccount {
-				return app.Errorf("account recover: the shares hold a %v seed, not an account seed", alg)
-			}
-			name := keys.KeyName(keys.TypeComplete, keys.ActorAccount, keys.OpProfile)
-			k, err := keys.DeriveFromSeed(seed, name, keys.DefaultAlgorithm(alg, keys.OpProfile))
-			if err != nil {
-				return app.Errorf("account recover: %v", err)
-			}
-			return app.Emit(&AccountRecoverResult{
-				Account: k.Public().Fingerprint(), SeedType: alg.String(), Verified: true,
-			})
-		},
-	}
-	cmd.Flags().BoolVar(&verify, "verify", false, "only check the shares and print the account fingerprint")
+	cmd.Flags().BoolVar(&qr, "qr", false, "show the mcu:// connect URI as a QR code (dynamic QR), followed by the URI")
 	return cmd
 }
 

@@ -26,7 +26,8 @@ func newDeviceCmd(app *App) *cobra.Command {
 	cmd.AddCommand(
 		newDeviceRequestCmd(app, &af), newDeviceJoinCmd(app, &af), newDevicePendingCmd(app, &af),
 		newDeviceAcceptCmd(app, &af), newDeviceRejectCmd(app, &af), newDeviceCompleteCmd(app, &af),
-		newDeviceListCmd(app, &af), newDeviceDeleteCmd(app, &af),
+		newDeviceListCmd(app, &af), newDeviceDeleteCmd(app, &af), newDeviceAuthCmd(app, &af),
+		newDevicePreconfigCmd(app, &af), newDeviceInstallCmd(app, &af),
 	)
 	return cmd
 }
@@ -349,4 +350,48 @@ func newDeviceDeleteCmd(app *App, af *accountFlags) *cobra.Command {
 			return app.Emit(&DeviceDeleteResult{Deleted: d})
 		},
 	}
+}
+
+// DeviceAuthResult is the output of `device auth`.
+type DeviceAuthResult struct {
+	Device *client.DeviceInfo `json:"device"`
+}
+
+func (r *DeviceAuthResult) Text() string {
+	return fmt.Sprintf("Device %s now has roles %s (it takes them up at its next sync)", r.Device.DeviceUDF, strings.Join(r.Device.Roles, ", "))
+}
+
+func newDeviceAuthCmd(app *App, af *accountFlags) *cobra.Command {
+	var rf deviceRoleFlags
+	cmd := &cobra.Command{
+		Use:   "auth ID",
+		Short: "change the roles of a connected device",
+		Long: "Give the device ID (its device UDF, or an unambiguous prefix) exactly the roles named\n" +
+			"by the flags (at least one). The service enforces them at once; the device takes up its\n" +
+			"new keys at its next `account sync`. Needs the device that holds the account seed.",
+		Args: exactArgs(1, "ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			roles, err := rf.roles()
+			if err != nil {
+				return app.Errorf("device auth: %v", err)
+			}
+			if len(roles) == 0 {
+				return app.Errorf("device auth: name at least one role (e.g. --web); to remove every role, use `device delete`")
+			}
+			a, err := af.open(app, "")
+			if err != nil {
+				return app.Errorf("device auth: %w", err)
+			}
+			d, err := a.AuthorizeDevice(cmd.Context(), args[0], roles)
+			if errors.Is(err, client.ErrNoDeviceEntry) {
+				return app.Errorf("device auth: %w (list them with `device list`)", err)
+			}
+			if err != nil {
+				return app.Errorf("device auth: %w", err)
+			}
+			return app.Emit(&DeviceAuthResult{Device: d})
+		},
+	}
+	rf.add(cmd)
+	return cmd
 }

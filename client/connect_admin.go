@@ -32,6 +32,9 @@ type PendingConnection struct {
 	ack    *spool.AcknowledgeConnection
 	device *profile.ProfileDevice
 	devEnv []byte
+	// responseID is the RespondConnection MessageId of a claimed static-QR
+	// device (F4c step 4), which has no AcknowledgeConnection.
+	responseID string
 }
 
 // ErrNoRequest is returned when no pending request has the witness given.
@@ -198,7 +201,12 @@ func (a *Account) response(p *PendingConnection, result string, cd *catalog.Cata
 	if err != nil {
 		return nil, nil, fmt.Errorf("client: the device's Encryption key: %w", err)
 	}
-	rc, err := spool.NewRespondConnection(p.ack, result, cd)
+	var rc *spool.RespondConnection
+	if p.ack != nil {
+		rc, err = spool.NewRespondConnection(p.ack, result, cd)
+	} else {
+		rc, err = claimResponse(p.responseID, result, cd)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("client: %w", err)
 	}
@@ -206,6 +214,9 @@ func (a *Account) response(p *PendingConnection, result string, cd *catalog.Cata
 	if local, err = spool.Seal(rc, &profile.SealOptions{Signers: []keys.Signer{admin}, Recipients: []keys.PublicKey{base},
 		Rand: a.c.cfg.Rand, Created: now}); err != nil {
 		return nil, nil, fmt.Errorf("client: %w", err)
+	}
+	if p.ack == nil {
+		return local, nil, nil
 	}
 	mc, err := spool.Complete(spool.RelationshipClosed, p.ack.MessageId)
 	if err != nil {
@@ -259,6 +270,9 @@ func (a *Account) connectDevice(ctx context.Context, p *PendingConnection, roles
 		if err != nil {
 			return nil, err
 		}
+		if devCat.Latest(cd.PrimaryKey()) != 0 {
+			return nil, fmt.Errorf("client: device %s is already connected to %s", cd.DeviceUdf, a.rec.AccountAddress)
+		}
 		devEnv, err := devCat.Put(cd, conn.Keys.Encryption)
 		if err != nil {
 			return nil, fmt.Errorf("client: the device entry: %w", err)
@@ -277,11 +291,14 @@ func (a *Account) connectDevice(ctx context.Context, p *PendingConnection, roles
 			}
 			access = append(access, env)
 		}
-		return &multiUpdate{
+		u := &multiUpdate{
 			Updates: map[string][][]byte{profile.StoreDevice: {devEnv}, profile.StoreAccess: access},
-			Inbound: [][]byte{inbound},
 			Local:   append([][]byte{local}, extra...),
-		}, nil
+		}
+		if inbound != nil {
+			u.Inbound = [][]byte{inbound}
+		}
+		return u, nil
 	})
 }
 

@@ -181,6 +181,11 @@ func (c *Client) CompleteConnection(ctx context.Context, address string) (*Compl
 		return nil, err
 	}
 	defer unlock()
+	if address == "" {
+		if res, done, err := c.completeInstalled(ctx); done {
+			return res, err
+		}
+	}
 	p, err := c.cfg.Home.loadPending(address)
 	if err != nil {
 		return nil, err

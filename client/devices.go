@@ -163,15 +163,26 @@ func findDevice(cat *catalog.Catalog, id string) (*catalog.CatalogedDevice, erro
 // revocations returns the Access catalog updates that revoke the device
 // whose authentication key is authID (F5 step 1).
 func revocations(cat *catalog.Catalog, authID string) ([][]byte, error) {
-	list, err := cat.List()
-	if err != nil {
-		return nil, fmt.Errorf("client: reading %s: %w", cat.Label(), err)
-	}
 	env, err := cat.Put(catalog.Revoked(authID))
 	if err != nil {
 		return nil, err
 	}
-	out := [][]byte{env}
+	nulls, err := servicedNulls(cat, authID)
+	if err != nil {
+		return nil, err
+	}
+	return append([][]byte{env}, nulls...), nil
+}
+
+// servicedNulls returns the Access catalog updates that replace every
+// CapabilityDecryptServiced granted to the key authID by a NullCapability,
+// so that the service no longer helps that device decrypt.
+func servicedNulls(cat *catalog.Catalog, authID string) ([][]byte, error) {
+	list, err := cat.List()
+	if err != nil {
+		return nil, fmt.Errorf("client: reading %s: %w", cat.Label(), err)
+	}
+	var out [][]byte
 	for _, e := range list {
 		ca, ok := e.(*catalog.CatalogedAccess)
 		if !ok || ca.Capability == nil || ca.Capability.CapabilityDecryptServiced == nil {

@@ -35,6 +35,10 @@ type accountRecord struct {
 	// activations). Once it is set the device acts with its
 	// connected-device credential (protocol.md §3.2; docs/devices.md §2).
 	CatalogedDevice jsonb.Raw `json:"CatalogedDevice,omitempty"`
+	// CatalogedDeviceDigest is the digest of the enveloped CatalogedDevice
+	// last received from Status (protocol.md §4.6), sent back with every
+	// Status so that the service returns the record only when it changed.
+	CatalogedDeviceDigest string `json:"CatalogedDeviceDigest,omitempty"`
 	// Containers is the state of the local copies after the last sync.
 	Containers []containerRecord `json:"Containers,omitempty"`
 	// Synced is when the last sync completed.

@@ -28,6 +28,13 @@ type SyncResult struct {
 	// Connections are the PIN-authenticated connection requests this sync
 	// handled (protocol.md F0 step 5, F4b step 3).
 	Connections []PinOutcome `json:"connections,omitempty"`
+	// Device is set when this device's roles changed (`device auth`).
+	Device *DeviceRefresh `json:"device,omitempty"`
+	// Groups are the group invitations this sync handled (F8 add step 4).
+	Groups []GroupJoined `json:"groups,omitempty"`
+	// Contacts are the PIN-authenticated contact replies this sync added
+	// (protocol.md F6a step 4).
+	Contacts []ContactOutcome `json:"contacts,omitempty"`
 }
 
 // Sync brings the local copies of every container up to date (protocol.md
@@ -49,6 +56,12 @@ func (a *Account) Sync(ctx context.Context) (*SyncResult, error) {
 	if res.Connections, err = a.processPins(ctx); err != nil {
 		return nil, err
 	}
+	if res.Contacts, err = a.processContactReplies(ctx); err != nil {
+		return nil, err
+	}
+	if res.Groups, err = a.processGroupInvitations(ctx); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -65,11 +78,15 @@ func (a *Account) sync(ctx context.Context, only []string) (*SyncResult, error) 
 	}
 	st, err := pc.Status(ctx, cred, &protocol.StatusRequest{
 		MeshRequestUser: protocol.MeshRequestUser{Account: a.rec.ProfileUdf}, DeviceUDF: a.rec.DeviceUdf,
+		CatalogedDeviceDigest: a.rec.CatalogedDeviceDigest,
 	}) // F0 steps 1-2
 	if err != nil {
 		return nil, fmt.Errorf("client: status of %s: %w", a.rec.AccountAddress, err)
 	}
 	res := &SyncResult{Account: a.rec.ProfileUdf, Address: a.rec.AccountAddress}
+	if res.Device, err = a.refreshDevice(st); err != nil {
+		return nil, err
+	}
 	remote := map[string]protocol.ContainerStatus{}
 	for _, cs := range st.ContainerStatus {
 		if err := protocol.CheckContainerName(cs.Container); err != nil {
