@@ -102,6 +102,7 @@ type Capability struct {
 	CapabilityDecryptServiced *CapabilityDecryptServiced `json:"CapabilityDecryptServiced,omitempty"`
 	CapabilitySign            *CryptographicCapability   `json:"CapabilitySign,omitempty"`
 	CapabilityKeyGenerate     *CryptographicCapability   `json:"CapabilityKeyGenerate,omitempty"`
+	CapabilityInboundContact  *CapabilityInboundContact  `json:"CapabilityInboundContact,omitempty"`
 }
 
 // Base returns the common fields of the member that is set.
@@ -115,6 +116,9 @@ func (c *Capability) Base() (*CapabilityBase, error) {
 	}
 	if c.CapabilityDecryptServiced != nil {
 		out = append(out, &c.CapabilityDecryptServiced.CapabilityBase)
+	}
+	if c.CapabilityInboundContact != nil {
+		out = append(out, &c.CapabilityInboundContact.CapabilityBase)
 	}
 	for _, k := range []*CryptographicCapability{c.CapabilityDecrypt, c.CapabilityDecryptPartial,
 		c.CapabilitySign, c.CapabilityKeyGenerate} {

@@ -92,7 +92,38 @@ func contactFields(c *catalog.CatalogedContact) (addrs, names []string) {
 }
 
 func newContactCmd(app *App) *cobra.Command {
-	return newCatalogGroup(app, contactKind, "store contacts in the contact catalog", newContactAddCmd)
+	var flags *catalogFlags
+	cmd := newCatalogGroup(app, contactKind, "store contacts in the contact catalog",
+		func(app *App, f *catalogFlags, k *catalogKind) *cobra.Command {
+			flags = f
+			return newContactAddCmd(app, f, k)
+		})
+	cmd.AddCommand(newContactRequestCmd(app, &flags.accountFlags))
+	return cmd
+}
+
+// newContactRequestCmd is `contact request ADDRESS` (the draft's `message
+// contact`; protocol.md F6a step 1). It uses the group's --account flags.
+func newContactRequestCmd(app *App, af *accountFlags) *cobra.Command {
+	var subject string
+	cmd := &cobra.Command{
+		Use:   "request ADDRESS",
+		Short: "send a contact request, with this account's contact card, to ADDRESS",
+		Args:  exactArgs(1, "ADDRESS"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := af.open(app, "")
+			if err != nil {
+				return app.Errorf("contact request: %w", err)
+			}
+			sent, err := a.RequestContact(cmd.Context(), args[0], subject)
+			if err != nil {
+				return app.Errorf("contact request: %w", err)
+			}
+			return app.Emit(&SentMessageResult{sent})
+		},
+	}
+	cmd.Flags().StringVar(&subject, "subject", "", "a line of text shown to the recipient")
+	return cmd
 }
 
 func newContactAddCmd(app *App, f *catalogFlags, k *catalogKind) *cobra.Command {

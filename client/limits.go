@@ -34,3 +34,7 @@ const (
 
 // MaxPinExpiry bounds the lifetime of a device PIN.
 const MaxPinExpiry = 30 * 24 * time.Hour
+
+// MaxConfirmationText bounds the text of a confirmation request (the whole
+// message must fit in 32 KB, schema.md §9.1).
+const MaxConfirmationText = 4 << 10

@@ -16,6 +16,9 @@ type multiUpdate struct {
 	Updates map[string][][]byte
 	Inbound [][]byte
 	Local   [][]byte
+	// Outbound messages go to Accounts (four-corner messaging, docs/messaging.md).
+	Outbound [][]byte
+	Accounts []string
 }
 
 // multiBuildFunc makes an update from the open, synced local copies.
@@ -90,12 +93,16 @@ func (a *Account) transactMultiOnce(ctx context.Context, pc *protocol.Client, cr
 	for _, m := range u.Local {
 		req.Local = append(req.Local, jsonb.Raw(m))
 	}
+	for _, m := range u.Outbound {
+		req.Outbound = append(req.Outbound, jsonb.Raw(m))
+	}
+	req.Accounts = u.Accounts
 	resp, err := pc.Transact(ctx, cred, req)
 	if err != nil {
 		return fmt.Errorf("client: updating %v at the service: %w", containers, err)
 	}
 	for i, e := range resp.Entries {
-		if e.Result != "" && e.Result != protocol.ResultAccept {
+		if e.Result != "" && e.Result != protocol.ResultAccept && e.Result != resultPending {
 			return fmt.Errorf("client: the service answered %s for entry %d of the update", e.Result, i)
 		}
 	}

@@ -31,7 +31,7 @@ const (
 
 // Valid reports whether k is one of the defined kinds.
 func (k CredentialKind) Valid() bool {
-	return k == CredentialAccount || k == CredentialDevice || k == CredentialConnection
+	return k == CredentialAccount || k == CredentialDevice || k == CredentialConnection || k == CredentialService
 }
 
 // Credential is what a client presents with an authenticated request: the

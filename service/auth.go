@@ -20,12 +20,13 @@ var b64 = base64.RawURLEncoding
 // Cached by the hash of the credential so that neither the X448 agreement
 // nor the profile signature is repeated per request (docs/protocol.md §3.4).
 type verifiedCredential struct {
-	kind   protocol.CredentialKind
-	pub    keys.PublicKey
-	keyID  string
-	key    *protocol.RequestKey
-	device *profile.ProfileDevice     // CredentialDevice
-	conn   *profile.ConnectionService // CredentialConnection (signature not yet checked)
+	kind    protocol.CredentialKind
+	pub     keys.PublicKey
+	keyID   string
+	key     *protocol.RequestKey
+	device  *profile.ProfileDevice     // CredentialDevice
+	conn    *profile.ConnectionService // CredentialConnection (signature not yet checked)
+	service *profile.ProfileService    // CredentialService (docs/messaging.md §3)
 	// adminChecked holds the AdministratorSignature key UDF (a string)
 	// under which the ConnectionService signature was verified.
 	adminChecked atomic.Value
@@ -53,7 +54,7 @@ type authHeaders struct {
 func parseAuthHeaders(h http.Header) (*authHeaders, *Error) {
 	a := &authHeaders{kind: protocol.CredentialKind(h.Get(protocol.HeaderCredentialKind))}
 	if !a.kind.Valid() {
-		return nil, refuse(protocol.StatusNotAuthorized, "%s %q is not account, device or connection", protocol.HeaderCredentialKind, truncate(string(a.kind)))
+		return nil, refuse(protocol.StatusNotAuthorized, "%s %q is not account, device, connection or service", protocol.HeaderCredentialKind, truncate(string(a.kind)))
 	}
 	var err error
 	if raw := h.Get(protocol.HeaderCredential); len(raw) > base64.RawURLEncoding.EncodedLen(protocol.MaxCredentialBytes) {
@@ -93,7 +94,10 @@ func (s *Service) authenticate(ctx context.Context, r *http.Request, body []byte
 	if h.ts < now-skew || h.ts > now+skew {
 		return nil, refuse(protocol.StatusNotAuthorized, "request timestamp %d is more than %d s from the service clock %d", h.ts, skew, now)
 	}
-	cred, err := s.credential(h.kind, h.cred)
+	if err := s.checkReplayFloor(h.ts); err != nil {
+		return nil, asError(err)
+	}
+	cred, cacheKey, err := s.credential(h.kind, h.cred)
 	if err != nil {
 		return nil, asError(err)
 	}
@@ -103,6 +107,7 @@ func (s *Service) authenticate(ctx context.Context, r *http.Request, body []byte
 	if !cred.key.VerifyMAC(ra, h.mac) {
 		return nil, refuse(protocol.StatusNotAuthorized, "request MAC does not verify (altered request, wrong key or wrong service)")
 	}
+	s.creds.put(cacheKey, cred) // only a caller that proved the key takes (or refreshes) a cache slot
 	switch s.replay.check([16]byte(h.nonce), h.ts+skew, s.now()) {
 	case replaySeen:
 		return nil, refuse(protocol.StatusNotAuthorized, "replayed request (nonce already used)")
@@ -117,22 +122,20 @@ func (s *Service) authenticate(ctx context.Context, r *http.Request, body []byte
 }
 
 // credential returns the verified form of a credential, from the cache or
-// by checking it now.
-func (s *Service) credential(kind protocol.CredentialKind, data []byte) (*verifiedCredential, error) {
+// by checking it now, and its cache key. It does not insert into the cache:
+// authenticate does so once the request MAC has verified, so that requests
+// without the key cannot evict the credentials of real clients.
+func (s *Service) credential(kind protocol.CredentialKind, data []byte) (*verifiedCredential, [32]byte, error) {
 	h := sha256.New()
 	h.Write([]byte(kind))
 	h.Write([]byte{0})
 	h.Write(data)
 	key := [32]byte(h.Sum(nil))
 	if c, ok := s.creds.get(key); ok {
-		return c, nil
+		return c, key, nil
 	}
 	c, err := s.checkCredential(kind, data)
-	if err != nil {
-		return nil, err
-	}
-	s.creds.put(key, c)
-	return c, nil
+	return c, key, err
 }
 
 func (s *Service) checkCredential(kind protocol.CredentialKind, data []byte) (*verifiedCredential, error) {
@@ -161,6 +164,12 @@ func (s *Service) checkCredential(kind protocol.CredentialKind, data []byte) (*v
 			return nil, refuseCause(protocol.StatusNotAuthorized, err, "connection credential is not an enveloped ConnectionService")
 		}
 		c.conn, kd = cs, cs.Authentication
+	case protocol.CredentialService:
+		ps, err := profile.VerifyProfileService(data)
+		if err != nil {
+			return nil, refuseCause(protocol.StatusNotAuthorized, err, "service credential is not a valid self-signed ProfileService")
+		}
+		c.service, kd = ps, ps.ServiceAuthentication
 	}
 	if c.pub == nil {
 		if kd == nil {
@@ -234,14 +243,5 @@ func (s *Service) checkConnection(p *principal) error {
 		return refuseCause(protocol.StatusNotAuthorized, err, "the ConnectionService is not signed by the account's AdministratorSignature key")
 	}
 	p.cred.adminChecked.Store(adminID)
-	return nil
-}
-
-// requireCredential authorizes Connect and Complete: any verified credential
-// (protocol.md §3.3: "none beyond locating the account").
-func requireCredential(p *principal) error {
-	if p == nil {
-		return refuse(protocol.StatusNotAuthorized, "this transaction needs a credential")
-	}
 	return nil
 }

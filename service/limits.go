@@ -18,6 +18,14 @@ const (
 	// maxAccessEntries bounds the Access catalog entries one account may
 	// have indexed by the service.
 	maxAccessEntries = 100000
+	// maxUpdatesPerRequest and maxSelectsPerRequest bound the
+	// ContainerUpdates of one Transact and the selections of one Download
+	// (a client names each catalog and spool at most once).
+	maxUpdatesPerRequest = 64
+	maxSelectsPerRequest = 64
+	// maxContainersPerAccount bounds the containers (catalogs and spools)
+	// one account may create.
+	maxContainersPerAccount = 256
 	// shutdownGrace bounds the wait for in-flight requests on shutdown.
 	shutdownGrace = 20 * time.Second
 	// readHeaderTimeout, readTimeout, writeTimeout and idleTimeout bound the
@@ -26,4 +34,22 @@ const (
 	readTimeout       = 60 * time.Second
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 120 * time.Second
+
+	// peerCacheSize and peerCacheTTL bound the other services (found by
+	// discovery and Hello) kept in memory; peerTimeout bounds each request
+	// to one of them (docs/messaging.md §3).
+	peerCacheSize = 1024
+	peerCacheTTL  = 10 * time.Minute
+	peerTimeout   = 15 * time.Second
+	// contactWindow, maxContactsPerSender and maxContactsPerDomain bound the
+	// contact requests from strangers one account accepts per window
+	// (protocol.md §6 item 2); contactLimiterSize bounds the counters kept.
+	contactWindow        = time.Hour
+	maxContactsPerSender = 5
+	maxContactsPerDomain = 50
+	contactLimiterSize   = 100000
+	// deliveryAttempts and deliveryBackoff govern the retries of a Post the
+	// recipient's service could not be reached for.
+	deliveryAttempts = 4
+	deliveryBackoff  = 2 * time.Second
 )

@@ -32,6 +32,7 @@ type options struct {
 	tlsKey       string
 	insecureHTTP bool
 	logLevel     slog.Level
+	peers        map[string]string
 }
 
 type stringList []string
@@ -53,6 +54,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	fs.BoolVar(&o.insecureHTTP, "insecure-http", false, "allow plain HTTP on a non-loopback address")
 	fs.StringVar(&level, "log-level", "info", "log level: debug, info, warn or error")
+	var peers stringList
+	fs.Var(&peers, "peer", "DOMAIN=URL: the Mesh service of DOMAIN for outbound messages, instead of DNS discovery (repeatable; for tests)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -74,6 +77,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("mesh-service: --log-level: %w", err)
+	}
+	var err error
+	if o.peers, err = parsePeers(peers); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -115,7 +122,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("mesh-service: %w", err)
 	}
 	defer st.Close()
-	svc, err := New(&Config{DataDir: o.dataDir, Store: st, Domains: o.domains, Logger: log})
+	svc, err := New(&Config{DataDir: o.dataDir, Store: st, Domains: o.domains, Logger: log, Peers: o.peers})
 	if err != nil {
 		return fmt.Errorf("mesh-service: %w", err)
 	}

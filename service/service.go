@@ -42,6 +42,9 @@ type Config struct {
 	Rand io.Reader
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Peers maps a domain to the URL of its Mesh service, overriding DNS
+	// discovery for outbound Post (--peer DOMAIN=URL; docs/messaging.md §3).
+	Peers map[string]string
 }
 
 // Service is a Mesh service. It is safe for concurrent use.
@@ -58,6 +61,9 @@ type Service struct {
 	replay   *replayCache
 	access   *accessIndexes
 	dispatch map[string]handlerFunc
+	msg      *messaging
+
+	replayFloor int64 // earliest Mesh-Date accepted after a restart (replay_floor.go)
 }
 
 // New returns a service over cfg.Store, loading (or on first start making)
@@ -86,6 +92,7 @@ func New(cfg *Config) (*Service, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	restart := identityExists(cfg.DataDir)
 	id, err := loadIdentity(cfg.DataDir, s.rand)
 	if err != nil {
 		return nil, err
@@ -94,8 +101,12 @@ func New(cfg *Config) (*Service, error) {
 	s.creds = newLRU[[32]byte, *verifiedCredential](credentialCacheSize)
 	s.accounts = newLRU[string, *accountInfo](accountCacheSize)
 	s.replay = newReplayCache(replayCacheSize)
+	s.setReplayFloor(restart)
 	s.access = newAccessIndexes(s)
 	s.dispatch = s.handlers()
+	if s.msg, err = newMessaging(s, cfg.Peers); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -15,11 +15,13 @@ import (
 	"github.com/mathmesh/mesh/udf"
 )
 
-// post answers Post (protocol.md §4.9, §6) for accounts of this service:
-// each message goes to each recipient's Inbound spool. Post is public, so
-// it applies the minimum inbound policy of protocol.md §6: strangers may
-// send only MessageContact; anything else gets Result "Reject".
-func (s *Service) post(ctx context.Context, _ *principal, inner jsonb.Raw) (protocol.Response, error) {
+// post answers Post (protocol.md §4.9, §6; docs/messaging.md §3, §4): a
+// service posts the messages of one of its accounts (Mesh-Account) with
+// its service credential; this service checks that the sending service is
+// the Mesh service of the sender's domain, applies each recipient's inbound
+// policy and appends the messages to the recipients' MMM_Inbound. All or
+// nothing: any refusal refuses the whole Post with its reason.
+func (s *Service) post(ctx context.Context, p *principal, inner jsonb.Raw) (protocol.Response, error) {
 	var req protocol.PostRequest
 	if err := decode(protocol.TxPost, inner, &req); err != nil {
 		return nil, err
@@ -31,33 +33,34 @@ func (s *Service) post(ctx context.Context, _ *principal, inner jsonb.Raw) (prot
 	if err != nil {
 		return nil, err
 	}
+	sender, err := s.msg.checkSendingService(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	resp := &protocol.PostResponse{TransactResponse: protocol.TransactResponse{MeshResponse: protocol.MeshResponse{ID: req.ID}}}
 	var batches []store.Batch
-	var accepted []int // index into resp.Entries of each batch
 	for _, addr := range req.Accounts {
-		to, err := s.lookupAccount(ctx, addr)
+		to, err := s.requireAccount(ctx, addr)
 		if err != nil {
-			return nil, internal(err)
+			return nil, err
 		}
 		for _, m := range infos {
-			e := protocol.EntryResponse{IndexRequest: int64(len(resp.Entries)), Result: protocol.ResultReject}
-			if to != nil && m.meta.MessageType == spool.TagMessageContact {
-				e.Result = protocol.ResultAccept
-				accepted = append(accepted, len(resp.Entries))
-				batches = append(batches, store.Batch{Account: to.rec.ProfileUDF, Container: protocol.SpoolInbound,
-					Entries: []store.Entry{{Envelope: m.canon, EnvelopeID: m.envelopeID}}})
+			if err := s.msg.admit(ctx, to, sender, m); err != nil {
+				return nil, err
 			}
-			resp.Entries = append(resp.Entries, e)
+			batches = append(batches, store.Batch{Account: to.rec.ProfileUDF, Container: protocol.SpoolInbound,
+				Entries: []store.Entry{{Envelope: m.canon, EnvelopeID: m.envelopeID}}})
 		}
 	}
-	if len(batches) > 0 {
-		first, err := s.store.Append(ctx, batches)
-		if err != nil {
-			return nil, internal(err)
-		}
-		for i, at := range accepted {
-			resp.Entries[at].IndexContainer = first[i]
-		}
+	if len(batches) == 0 {
+		return resp, nil
+	}
+	first, err := s.store.Append(ctx, batches)
+	if err != nil {
+		return nil, internal(err)
+	}
+	for i := range batches {
+		resp.Entries = append(resp.Entries, protocol.EntryResponse{IndexRequest: int64(i), IndexContainer: first[i], Result: protocol.ResultAccept})
 	}
 	return resp, nil
 }
@@ -78,7 +81,7 @@ func (s *Service) claim(ctx context.Context, _ *principal, inner jsonb.Raw) (pro
 	}
 	var mc spool.MessageClaim
 	if _, err := profile.OpenAs(info.canon, nil, spool.TagMessageClaim, &mc); err != nil {
-		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedMessageClaim: %v", err)
+		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedMessageClaim is not a valid MessageClaim envelope")
 	}
 	acct, err := s.requireAccount(ctx, mc.Recipient)
 	if err != nil {
@@ -160,7 +163,9 @@ func (s *Service) pollClaim(ctx context.Context, _ *principal, inner jsonb.Raw) 
 	case err != nil:
 		return nil, internal(err)
 	default:
-		resp.EnvelopedMessage = env
+		if isClaimOf(env, req.PublicationId) { // claim_scope.go
+			resp.EnvelopedMessage = env
+		}
 	}
 	return resp, nil
 }

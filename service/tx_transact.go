@@ -20,9 +20,10 @@ type pendingEntry struct {
 
 // transactPlan is a Transact turned into store batches.
 type transactPlan struct {
-	batches []store.Batch
-	entries []pendingEntry
-	access  bool // MMM_Access is written
+	batches  []store.Batch
+	entries  []pendingEntry
+	access   bool          // MMM_Access is written
+	outbound *outboundPlan // messages to other services, if any
 }
 
 func (t *transactPlan) add(account, container string, cond *protocol.ContainerStatus, infos []*envelopeInfo, indexID bool) {
@@ -58,10 +59,10 @@ func (s *Service) transact(ctx context.Context, p *principal, inner jsonb.Raw) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.requireAdminWrites(ctx, p, acct, &req); err != nil {
+	if err := s.checkTransact(ctx, p, acct, &req); err != nil {
 		return nil, err
 	}
-	plan, err := s.planTransact(ctx, acct, &req)
+	plan, err := s.planTransact(ctx, p, acct, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -86,10 +87,13 @@ func (s *Service) transact(ctx context.Context, p *principal, inner jsonb.Raw) (
 		resp.Entries = append(resp.Entries, protocol.EntryResponse{
 			IndexRequest: e.request, IndexContainer: first[e.batch] + e.offset, Result: protocol.ResultAccept})
 	}
+	if err := s.finishOutbound(ctx, plan, resp); err != nil {
+		return nil, err
+	}
 	return resp, nil
 }
 
-func (s *Service) planTransact(ctx context.Context, acct *accountInfo, req *protocol.TransactRequest) (*transactPlan, error) {
+func (s *Service) planTransact(ctx context.Context, p *principal, acct *accountInfo, req *protocol.TransactRequest) (*transactPlan, error) {
 	plan := &transactPlan{}
 	total := len(req.Inbound) + len(req.Local) + len(req.Outbound)
 	for _, u := range req.Updates {
@@ -102,6 +106,9 @@ func (s *Service) planTransact(ctx context.Context, acct *accountInfo, req *prot
 	for i, u := range req.Updates {
 		if err := protocol.CheckContainerName(u.Container); err != nil {
 			return nil, refuse(protocol.StatusBadRequest, "Updates[%d]: %v", i, err)
+		}
+		if len(u.Envelopes) == 0 {
+			continue // nothing to append (checkUpdates refused a condition without entries)
 		}
 		infos, err := checkAll(fmt.Sprintf("Updates[%d] (%s)", i, u.Container), u.Envelopes, protocol.MaxEnvelopeBytes)
 		if err != nil {
@@ -125,36 +132,7 @@ func (s *Service) planTransact(ctx context.Context, acct *accountInfo, req *prot
 			plan.add(udf, sp.name, nil, infos, false)
 		}
 	}
-	return plan, s.planOutbound(ctx, plan, acct, req)
-}
-
-// planOutbound records the outbound messages in the sender's MMM_Outbound
-// and delivers them to each recipient on this service. Delivery to other
-// services (Post between services) is not available yet, so a recipient
-// elsewhere refuses the whole Transact.
-func (s *Service) planOutbound(ctx context.Context, plan *transactPlan, acct *accountInfo, req *protocol.TransactRequest) error {
-	infos, err := checkAll(protocol.SpoolOutbound, req.Outbound, protocol.MaxMessageBytes)
-	if err != nil || len(infos) == 0 {
-		return err
-	}
-	if len(req.Accounts) == 0 {
-		return refuse(protocol.StatusBadRequest, "Outbound messages without Accounts to deliver them to")
-	}
-	if len(req.Accounts) > protocol.MaxEnvelopesPerRequest/len(infos) {
-		return refuse(protocol.StatusTooLarge, "%d recipients for %d messages", len(req.Accounts), len(infos))
-	}
-	plan.add(acct.rec.ProfileUDF, protocol.SpoolOutbound, nil, infos, false)
-	for _, addr := range req.Accounts {
-		to, err := s.lookupAccount(ctx, addr)
-		if err != nil {
-			return internal(err)
-		}
-		if to == nil {
-			return refuse(protocol.StatusRefused, "recipient %q is not an account of this service; delivery to other services is not supported yet", truncate(addr))
-		}
-		plan.add(to.rec.ProfileUDF, protocol.SpoolInbound, nil, infos, false)
-	}
-	return nil
+	return plan, s.planOutbound(ctx, plan, p, acct, req)
 }
 
 func checkAll(what string, envs []jsonb.Raw, max int) ([]*envelopeInfo, error) {

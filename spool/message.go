@@ -188,5 +188,5 @@ func newMessage(tag string) (Any, bool) {
 	case TagMessageClaim:
 		return &MessageClaim{}, true
 	}
-	return nil, false
+	return newExchangeMessage(tag)
 }
