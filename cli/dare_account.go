@@ -42,7 +42,10 @@ func recipientKey(value string) (keys.PublicKey, error) {
 	} else if !errors.Is(err, client.ErrNoAccount) {
 		return nil, err
 	}
-	k, err := contactEncryptionKey(c, value)
+	k, err := groupEncryptionKey(c, value)
+	if err == nil && k == nil {
+		k, err = contactEncryptionKey(c, value)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +125,11 @@ func accountDecryptionKeys() ([]keys.PrivateKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ks...)
+		gk, err := a.GroupDecryptionKeys()
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(out, ks...), gk...)
 	}
 	return out, nil
 }

@@ -22,14 +22,7 @@ func (s *Service) operate(ctx context.Context, p *principal, inner jsonb.Raw) (p
 	if err := decode(protocol.TxOperate, inner, &req); err != nil {
 		return nil, err
 	}
-	if p != nil && p.account == nil && req.AccountAddress != "" {
-		a, err := s.lookupAccount(ctx, req.AccountAddress)
-		if err != nil {
-			return nil, internal(err)
-		}
-		p.account = a
-	}
-	acct, err := s.requireUser(ctx, p)
+	acct, err := s.operateAccount(ctx, p, req.AccountAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +43,40 @@ func (s *Service) operate(ctx context.Context, p *principal, inner jsonb.Raw) (p
 	return resp, nil
 }
 
+// operateAccount returns the account whose capabilities an Operate uses
+// (protocol.md §4.12: AccountAddress, default the caller's account).
+//
+// For the caller's own account this is requireUser: the account key
+// credential or an active connected device. For another account — an
+// encryption group whose member asks for the service's share
+// (docs/groups.md §4) — the caller need not belong to that account: the
+// authorization is the capability itself, whose GranteeUdf must be the key
+// that proved the request (checked per operation by keyAgreement). Only the
+// account key credential may do this: its key is the member account's
+// CommonAuthentication, which the member's service need not be asked about
+// because the MAC proves possession of it, and which connected devices
+// never hold (docs/devices.md §3), so a revoked device cannot use this
+// path to reach capabilities its own account withdrew.
+func (s *Service) operateAccount(ctx context.Context, p *principal, address string) (*accountInfo, error) {
+	if p == nil {
+		return nil, refuse(protocol.StatusNotAuthorized, "this transaction needs a credential")
+	}
+	if address == "" {
+		return s.requireUser(ctx, p)
+	}
+	target, err := s.requireAccount(ctx, address)
+	if err != nil {
+		return nil, err
+	}
+	if p.account != nil && p.account.rec.ProfileUDF == target.rec.ProfileUDF {
+		return s.requireUser(ctx, p)
+	}
+	if p.cred.kind != protocol.CredentialAccount {
+		return nil, refuse(protocol.StatusNotAuthorized, "Operate on another account (%s) needs the account key credential of the grantee", truncate(address))
+	}
+	return target, nil
+}
+
 func (s *Service) keyAgreement(ctx context.Context, acct *accountInfo, caller string, op *protocol.CryptographicOperationKeyAgreement) (*protocol.CryptographicResultKeyAgreement, error) {
 	if op == nil || op.PublicKey == nil || op.PublicKey.PublicKeyECDH == nil {
 		return nil, refuse(protocol.StatusBadRequest, "only key agreement operations with a PublicKeyECDH are supported")
@@ -66,7 +93,7 @@ func (s *Service) keyAgreement(ctx context.Context, acct *accountInfo, caller st
 		return nil, refuse(protocol.StatusNotAuthorized, "capability %s is revoked", truncate(op.KeyId))
 	}
 	if capab.GranteeUdf == "" || !udf.Equal(capab.GranteeUdf, caller) {
-		return nil, refuse(protocol.StatusNotAuthorized, "capability %s is not granted to this device", truncate(op.KeyId))
+		return nil, refuse(protocol.StatusNotAuthorized, "capability %s is not granted to this caller's key", truncate(op.KeyId))
 	}
 	share, err := s.serviceShare(capab.EnvelopedKeyShare)
 	if err != nil {
