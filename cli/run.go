@@ -59,7 +59,11 @@ func NewRoot(app *App) *cobra.Command {
 		newContactCmd(app),
 		newCalendarCmd(app),
 		newNetworkCmd(app),
-		newDeviceCmd(app), newMessageCmd(app),
+		newDeviceCmd(app),
+		newMessageCmd(app),
+		newGroupCmd(app),
+		newSSHCmd(app),
+		newAgentCmd(app),
 	)
 	return root
 }
