@@ -24,6 +24,9 @@ type Config struct {
 	Resolver Resolver
 	// HTTPClient makes the requests; nil means the protocol default.
 	HTTPClient *http.Client
+	// InsecureHTTP allows plain http to a service that is not on a
+	// loopback address (--insecure-http, $MESH_INSECURE_HTTP; transport.go).
+	InsecureHTTP bool
 	// Timeout bounds each transaction; zero means protocol.DefaultTimeout.
 	Timeout time.Duration
 	// Rand is the randomness for seeds, nonces and encryption; nil means
@@ -70,6 +73,9 @@ func (c *Client) connect(ctx context.Context, address, stored, pin string) (*pro
 		if eps, err = d.Endpoints(ctx, address); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := checkEndpoints(eps, c.cfg.InsecureHTTP); err != nil {
+		return nil, nil, err
 	}
 	var pc *protocol.Client
 	var hello *protocol.MeshHelloResponse

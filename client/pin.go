@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mathmesh/mesh/dare"
 	"github.com/mathmesh/mesh/keys"
 	"github.com/mathmesh/mesh/profile"
 	"github.com/mathmesh/mesh/spool"
@@ -129,16 +128,16 @@ func (a *Account) processPins(ctx context.Context) ([]PinOutcome, error) {
 
 // validatePin finds and checks the MessagePin a request names.
 func (a *Account) validatePin(p *PendingConnection) (*spool.MessagePin, error) {
-	enc, err := a.secrets.CommonEncryption()
+	ring, err := a.pinKeyring()
 	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
+		return nil, err
 	}
 	lc, err := a.c.cfg.Home.openContainer(a.rec.ProfileUdf, profile.StoreLocal, true)
 	if err != nil {
 		return nil, err
 	}
 	defer lc.Close()
-	sp, err := spool.OpenSpool(lc, profile.StoreLocal, &dare.Keyring{Private: []keys.PrivateKey{enc}})
+	sp, err := spool.OpenSpool(lc, profile.StoreLocal, ring)
 	if err != nil {
 		return nil, fmt.Errorf("client: the local Local spool: %w", err)
 	}
@@ -146,18 +145,11 @@ func (a *Account) validatePin(p *PendingConnection) (*spool.MessagePin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
-	var mp *spool.MessagePin
-	if it := sp.ByMessageID(p.PinID); it != nil && it.Type == spool.TagMessagePin {
-		msg, _, err := sp.Open(it)
-		if err != nil {
-			return nil, fmt.Errorf("client: the PIN registration: %w", err)
-		}
-		mp, _ = msg.(*spool.MessagePin)
-	}
+	mp := signedPin(sp, p.PinID)
 	if mp != nil && mp.Action != spool.ActionDevice {
 		return nil, fmt.Errorf("%w: the PIN was issued for %q, not a device connection", spool.ErrPinInvalid, mp.Action)
 	}
-	closed := mp != nil && sp.Status(mp.MessageId) == spool.RelationshipClosed
+	closed := mp != nil && pinClosed(sp, mp.MessageId)
 	if err := spool.ValidatePin(mp, closed, &req.MessagePinValidated, a.rec.AccountAddress, a.c.cfg.Now()); err != nil {
 		return nil, err
 	}
@@ -170,7 +162,11 @@ func (a *Account) closePin(mp *spool.MessagePin) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
-	env, err := spool.Seal(mc, &profile.SealOptions{Rand: a.c.cfg.Rand, Created: a.c.cfg.Now()})
+	admin, err := a.adminKey()
+	if err != nil {
+		return nil, err
+	}
+	env, err := spool.Seal(mc, &profile.SealOptions{Signers: []keys.Signer{admin}, Rand: a.c.cfg.Rand, Created: a.c.cfg.Now()})
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}

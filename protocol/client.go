@@ -83,6 +83,7 @@ func NewClient(endpoint string, opts *ClientOptions) (*Client, error) {
 	if c.http == nil {
 		c.http = &http.Client{Timeout: c.timeout}
 	}
+	c.http = noRedirects(c.http)
 	if c.rand == nil {
 		c.rand = rand.Reader
 	}
@@ -157,13 +158,7 @@ func (c *Client) Do(ctx context.Context, tx string, cred *Credential, req any, r
 	if err != nil {
 		return err
 	}
-	if err := checkResponseMAC(key, nonce, status, respBody, mac); err != nil {
-		return fmt.Errorf("protocol: %s response from %s: %w", tx, c.endpoint.Host, err)
-	}
-	if err := decodeHTTPResponse(tx, status, respBody, resp); err != nil {
-		return err
-	}
-	return nil
+	return verifiedDecode(tx, c.endpoint.Host, key, nonce, status, respBody, mac, resp)
 }
 
 func (c *Client) newHTTPRequest(ctx context.Context, body []byte) (*http.Request, error) {
@@ -222,27 +217,6 @@ func (c *Client) post(hreq *http.Request, tx string) (int, []byte, string, error
 		return 0, nil, "", fmt.Errorf("protocol: %s: response from %s exceeds %d bytes", tx, c.endpoint.Host, MaxResponseBytes)
 	}
 	return hresp.StatusCode, respBody, hresp.Header.Get(HeaderMAC), nil
-}
-
-// checkResponseMAC verifies the MAC of the answer to an authenticated
-// request. A success must carry a valid MAC. A failure without a MAC is let
-// through (a refusal, e.g. of a credential the service could not verify,
-// cannot be authenticated and grants nothing); one with a MAC must verify.
-func checkResponseMAC(key *RequestKey, nonce []byte, status int, body []byte, mac string) error {
-	if key == nil {
-		return nil
-	}
-	if mac == "" {
-		if status >= 200 && status <= 299 {
-			return errors.New("response is not authenticated (no Mesh-Mac header)")
-		}
-		return nil
-	}
-	m, err := b64.DecodeString(mac)
-	if err != nil || !key.VerifyResponseMAC(nonce, status, body, m) {
-		return errors.New("response MAC does not verify: wrong service or altered response")
-	}
-	return nil
 }
 
 func decodeHTTPResponse(tx string, status int, body []byte, resp Response) error {

@@ -64,7 +64,7 @@ func (s *Service) lookupAccount(ctx context.Context, id string) (*accountInfo, e
 	if id == "" {
 		return nil, nil
 	}
-	key := store.NormalizeName(id)
+	key := accountCacheKey(id)
 	if info, ok := s.accounts.get(key); ok {
 		return info, nil
 	}

@@ -87,7 +87,9 @@ func TestConnectComplete(t *testing.T) {
 		t.Fatalf("Complete before the answer: %v, want ErrNotFound", err)
 	}
 	envID, _ := udf.EnvelopeID(responseID)
-	answer, err := profile.Seal(&respondConnection{MessageId: responseID, Result: "Accept"}, &profile.SealOptions{EnvelopeID: envID})
+	enc, _ := ds.BaseEncryption() // Complete returns only an answer encrypted to the asking device
+	answer, err := profile.Seal(&respondConnection{MessageId: responseID, Result: "Accept"},
+		&profile.SealOptions{EnvelopeID: envID, Recipients: []keys.PublicKey{enc.Public()}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,14 +30,14 @@ func checkEnvelope(what string, raw jsonb.Raw, max int) (*envelopeInfo, error) {
 	}
 	canon, err := jsonb.Marshal(raw)
 	if err != nil {
-		return nil, refuseCause(protocol.StatusBadRequest, err, "%s: %v", what, err)
+		return nil, refuseCause(protocol.StatusBadRequest, err, "malformed envelope in %s", what)
 	}
 	if len(canon) > max {
 		return nil, refuse(protocol.StatusTooLarge, "%s is %d bytes, limit %d", what, len(canon), max)
 	}
 	res, err := dare.Verify(bytes.NewReader(canon), &dare.Keyring{})
 	if err != nil {
-		return nil, refuseCause(protocol.StatusBadRequest, err, "%s is not a valid DARE envelope: %v", what, err)
+		return nil, refuseCause(protocol.StatusBadRequest, err, "%s is not a valid DARE envelope", what)
 	}
 	info := &envelopeInfo{canon: canon, meta: res.ContentMeta}
 	if res.Header != nil {

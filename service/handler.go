@@ -67,7 +67,7 @@ func (s *Service) serveMesh(w http.ResponseWriter, r *http.Request) {
 	}
 	tx, inner, err := protocol.DecodeRequestTag(body)
 	if err != nil {
-		s.finish(w, r, "", nil, start, nil, refuseCause(protocol.StatusBadRequest, err, "%v", err))
+		s.finish(w, r, "", nil, start, nil, refuseCause(protocol.StatusBadRequest, err, "malformed request body: not a JSON object naming a Mesh transaction"))
 		return
 	}
 	p, aerr := s.authenticate(r.Context(), r, body)
@@ -143,7 +143,7 @@ func writePlain(w http.ResponseWriter, status int, msg string) {
 // jsonb's position and path.
 func decode(tx string, inner jsonb.Raw, v any) error {
 	if err := jsonb.Unmarshal(inner, v); err != nil {
-		return refuseCause(protocol.StatusBadRequest, err, "%s request: %v", tx, err)
+		return refuseCause(protocol.StatusBadRequest, err, "malformed %s request", tx) // parser text to the log only (STYLE.md rule 9)
 	}
 	return nil
 }

@@ -77,12 +77,12 @@ func (s *Service) bindAccount(ctx context.Context, p *principal, inner jsonb.Raw
 	}
 	pa, err := parseAccountProfile(req.EnvelopedProfileAccount)
 	if err != nil {
-		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedProfileAccount: %v", err)
+		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedProfileAccount is not a valid signed ProfileUser or ProfileGroup")
 	}
 	if err := s.checkBindProfile(p, &req, pa); err != nil {
 		return nil, err
 	}
-	names, err := bindNames(&req, pa)
+	names, err := s.checkedNames(&req, pa)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func bindNames(req *protocol.BindRequest, pa *profile.ProfileAccount) ([]string,
 	for i, env := range req.EnvelopedCallsignBinding {
 		var cb profile.CallsignBinding
 		if err := profile.OpenSigned(env, nil, admin, profile.TagCallsignBinding, &cb); err != nil {
-			return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedCallsignBinding[%d]: %v", i, err)
+			return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedCallsignBinding[%d] is not a CallsignBinding signed by the profile's AdministratorSignature key", i)
 		}
 		if cb.ProfileUdf != pa.UDF() || cb.Canonical == "" || len(cb.Canonical) > store.MaxNameLength {
 			return nil, refuse(protocol.StatusBadRequest, "EnvelopedCallsignBinding[%d] does not bind a name to this profile", i)
@@ -163,7 +163,7 @@ func (s *Service) unbindAccount(ctx context.Context, p *principal, inner jsonb.R
 	if err := decode(protocol.TxUnbindAccount, inner, &req); err != nil {
 		return nil, err
 	}
-	acct, err := s.requireUser(ctx, p)
+	acct, err := s.requireAdministrator(ctx, p) // not a device without admin or super
 	if err != nil {
 		return nil, err
 	}

@@ -31,11 +31,11 @@ func (s *Service) connect(ctx context.Context, p *principal, inner jsonb.Raw) (p
 	}
 	var rc spool.RequestConnection
 	if _, err := profile.OpenAs(req.EnvelopedRequestConnection, nil, spool.TagRequestConnection, &rc); err != nil {
-		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedRequestConnection: %v", err)
+		return nil, refuseCause(protocol.StatusBadRequest, err, "EnvelopedRequestConnection is not a valid RequestConnection envelope")
 	}
 	dev, err := profile.VerifyProfileDevice(rc.AuthenticatedData)
 	if err != nil {
-		return nil, refuseCause(protocol.StatusBadRequest, err, "RequestConnection.AuthenticatedData is not a valid ProfileDevice: %v", err)
+		return nil, refuseCause(protocol.StatusBadRequest, err, "RequestConnection.AuthenticatedData is not a valid self-signed ProfileDevice")
 	}
 	if dev.UDF() != p.cred.device.UDF() {
 		return nil, refuse(protocol.StatusNotAuthorized, "the request describes device %s but is made by device %s", dev.UDF(), p.cred.device.UDF())
@@ -100,7 +100,7 @@ func (s *Service) complete(ctx context.Context, p *principal, inner jsonb.Raw) (
 	if err := decode(protocol.TxComplete, inner, &req); err != nil {
 		return nil, err
 	}
-	if err := requireCredential(p); err != nil {
+	if err := requireDevice(p); err != nil {
 		return nil, err
 	}
 	acct, err := s.requireAccount(ctx, req.AccountAddress)
@@ -112,6 +112,9 @@ func (s *Service) complete(ctx context.Context, p *principal, inner jsonb.Raw) (
 		return nil, refuseCause(protocol.StatusBadRequest, err, "ResponseID %q is not a UDF", truncate(req.ResponseID))
 	}
 	env, _, err := s.store.Find(ctx, acct.rec.ProfileUDF, protocol.SpoolLocal, envID)
+	if err == nil && !isResponseFor(env, p.cred.device) {
+		err = store.ErrNotFound // claim_scope.go: only the answer encrypted to this device
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, refuse(protocol.StatusNotFound, "MeshResponseNotFound: no answer to this connection request yet; poll again")
 	}

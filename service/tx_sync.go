@@ -75,6 +75,9 @@ func (s *Service) download(ctx context.Context, p *principal, inner jsonb.Raw) (
 			bytes = c.BytesMax
 		}
 	}
+	if err := checkSelects(req.Select); err != nil {
+		return nil, err
+	}
 	resp := &protocol.DownloadResponse{MeshResponse: protocol.MeshResponse{ID: req.ID}}
 	for i, sel := range req.Select {
 		if err := protocol.CheckContainerName(sel.Container); err != nil {
