@@ -17,15 +17,18 @@ import (
 //	    uint64be(len(H))  || H  ||    // header object bytes as stored
 //	    PD                      ||    // SHA-512 of the stored ciphertext
 //	    uint64be(len(T0)) || T0 ||    // trailer bytes without the tag member
-//	    F)                            // framing of a standalone envelope
+//	    F)                            // framing, see below
 //
 // F binds the bytes outside the three objects: it is empty when the
-// envelope is stored in three parts by someone else (sequence frame
-// records, Encoder/Decoder used directly), and one byte naming the form
-// for a standalone envelope (formFile...formJSONB), so that a file-form
-// envelope cannot be re-framed as a JSON or JSON-B array (or a sequence
-// frame lifted out as a standalone envelope) without detection. H and T0
-// are length-prefixed, so F is unambiguous.
+// envelope is stored in three parts by someone else (Encoder/Decoder used
+// directly), one byte naming the form for a standalone envelope
+// (formFile...formJSONB), and for the records of a sequence frame
+// (SequenceFrame, frame.go) the byte formFrame followed by the frame's
+// context. So a file-form envelope cannot be re-framed as a JSON or JSON-B
+// array, nor a sequence frame lifted out as a standalone or three-part
+// envelope (or back), nor moved to a sequence with another context,
+// without detection. H and T0 are length-prefixed and F is last, so F is
+// unambiguous.
 //
 // where mackey = HKDF-Expand(PRK, "mac", 32) of dare.md §5 (PRK from the
 // base seed and the header Salt). The tag member is always the last member
@@ -52,10 +55,12 @@ const (
 	formFileChunked byte = 0x02 // the same with canonical data-chunks (streamChunkSize)
 	formJSON        byte = 0x03 // '[' H ',' '"' base64url body '"' ',' T ']'
 	formJSONB       byte = 0x04 // '[' H data-term body T ']'
+	formFrame       byte = 0x05 // the records of a sequence frame; F = 0x05 || context
 )
 
-// computeTag implements the construction above.
-func computeTag(macKey []byte, form byte, header, pd, t0 []byte) []byte {
+// computeTag implements the construction above. ctx is the context of a
+// sequence frame (form formFrame), nil otherwise.
+func computeTag(macKey []byte, form byte, ctx, header, pd, t0 []byte) []byte {
 	m := hmac.New(sha512.New, macKey)
 	m.Write([]byte(tagLabel))
 	var n [8]byte
@@ -68,6 +73,7 @@ func computeTag(macKey []byte, form byte, header, pd, t0 []byte) []byte {
 	m.Write(t0)
 	if form != formRecord {
 		m.Write([]byte{form})
+		m.Write(ctx)
 	}
 	return m.Sum(nil)
 }

@@ -19,6 +19,10 @@ type DecodeOptions struct {
 	// stored ciphertext (never use it as plaintext), Finish checks digest
 	// and signatures but not the envelope tag or witnesses.
 	VerifyOnly bool
+	// SequenceFrame says the three parts are the records of a sequence
+	// frame: the envelope tag of an authenticated envelope must then bind
+	// that form and SequenceFrame.Context (frame.go). Link is not used.
+	SequenceFrame *SequenceFrame
 }
 
 // Decoder reads one envelope in three parts (the mirror of Encoder):
@@ -35,7 +39,8 @@ type Decoder struct {
 	trusted  []keys.PublicKey
 	noKey    bool // VerifyOnly and no key: ciphertext only
 	finished bool
-	form     byte // framing bound by the tag (auth.go); formRecord for three parts
+	form     byte   // framing bound by the tag (auth.go); formRecord for three parts
+	ctx      []byte // the context of a sequence frame (form formFrame)
 }
 
 // NewDecoder parses and checks a header (dare.md §10 steps 1-2): algorithm
@@ -45,6 +50,12 @@ func NewDecoder(headerBytes []byte, ring *Keyring, opts *DecodeOptions) (*Decode
 		return nil, fmt.Errorf("dare: header of %d bytes exceeds %d", len(headerBytes), MaxHeaderSize)
 	}
 	d := &Decoder{hdr: append([]byte(nil), headerBytes...)}
+	if opts != nil && opts.SequenceFrame != nil {
+		if err := checkFrame(opts.SequenceFrame); err != nil {
+			return nil, err
+		}
+		d.form, d.ctx = formFrame, append([]byte(nil), opts.SequenceFrame.Context...)
+	}
 	if ring != nil {
 		d.trusted = ring.Trusted
 	}

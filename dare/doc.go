@@ -48,7 +48,11 @@
 //	io.Copy(tmp, pr)                   // unverified until Finish succeeds
 //	res, err := d.Finish(trl)          // nil trl when there is no trailer
 //
-// Encoder.Exchange and Decoder.Exchange return the key exchange, which
+// EncodeOptions.SequenceFrame and DecodeOptions.SequenceFrame (frame.go)
+// mark the parts as a sequence frame's records: the envelope tag then binds
+// that form and the frame's context, and the encoder adds the frame's
+// chain and tree digests (SequenceFrame.Link) to the trailer before the
+// tag. Encoder.Exchange and Decoder.Exchange return the key exchange, which
 // EncodeOptions.Exchange (with OmitRecipients) and DecodeOptions.Exchange
 // reuse for frames that share one exchange (dare.md §8.9). The header and
 // trailer types (Header, Trailer, Recipient, Signature, ContentMeta,

@@ -40,6 +40,11 @@ type EncodeOptions struct {
 	Legacy bool
 	// Rand is the randomness source; nil means crypto/rand.
 	Rand io.Reader
+	// SequenceFrame, for an envelope stored as the records of a sequence
+	// frame (Encoder only, not Encode or Seal), binds that form and the
+	// frame's context in the envelope tag and adds the frame's chain and
+	// tree digests to the trailer before the tag is computed (frame.go).
+	SequenceFrame *SequenceFrame
 }
 
 // Encoder writes one envelope in three parts, so that sequences can put
@@ -59,7 +64,13 @@ type Encoder struct {
 
 // NewEncoder prepares the header: key exchange, Salt, annotations.
 func NewEncoder(opts *EncodeOptions) (*Encoder, error) {
+	if err := checkFrame(opts.SequenceFrame); err != nil {
+		return nil, err
+	}
 	e := &Encoder{opts: *opts}
+	if opts.SequenceFrame != nil {
+		e.form = formFrame
+	}
 	if e.opts.Rand == nil {
 		e.opts.Rand = rand.Reader
 	}

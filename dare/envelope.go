@@ -13,6 +13,9 @@ import (
 // (one data-term item; src must then yield exactly size bytes); -1 streams
 // the body as data-chunks of unknown total length.
 func Encode(dst io.Writer, src io.Reader, size int64, opts *EncodeOptions) (*Encoder, error) {
+	if opts.SequenceFrame != nil {
+		return nil, errFrameForm
+	}
 	e, err := NewEncoder(opts)
 	if err != nil {
 		return nil, err

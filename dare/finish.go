@@ -114,7 +114,7 @@ func (d *Decoder) checkTag(stored, pd []byte) error {
 	if err != nil {
 		return err
 	}
-	if !hmacEqual(tag, computeTag(d.keys.macKey, d.form, d.hdr, pd, t0)) {
+	if !hmacEqual(tag, computeTag(d.keys.macKey, d.form, d.ctx, d.hdr, pd, t0)) {
 		return ErrAuthentication
 	}
 	d.res.Authenticated = true

@@ -21,6 +21,9 @@ const (
 	MaxAnnotationSize = 64 << 10
 	// MaxContentMetaSize bounds the ContentMetaData bytes.
 	MaxContentMetaSize = 64 << 10
+	// MaxFrameContext bounds SequenceFrame.Context, the sequence-frame
+	// context bound by the envelope tag (frame.go).
+	MaxFrameContext = 256
 	// maxEnvelopePrefix bounds the bytes skipped before the envelope array
 	// (whitespace, byte order mark, the `{"DareEnvelope":` tag).
 	maxEnvelopePrefix = 4 << 10

@@ -10,6 +10,9 @@ import (
 // `[header,"base64url body",trailer]` with compact JSON, or with
 // opts.Binary the JSON-B form `[header body trailer]`.
 func Seal(payload []byte, opts *EncodeOptions) ([]byte, error) {
+	if opts.SequenceFrame != nil {
+		return nil, errFrameForm
+	}
 	e, err := NewEncoder(opts)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,8 @@ import (
 
 // TrailerBytes returns the serialized trailer (dare.md §11 step 6):
 // PayloadDigest, Gen-B signatures over the manifest (dare.md §7.3), the
-// WitnessValue when signed and encrypted, and in authenticated mode the
+// WitnessValue when signed and encrypted, the ChainDigest and TreeDigest of
+// a sequence frame (EncodeOptions.SequenceFrame), and in authenticated mode the
 // EnvelopeTag as the last member (docs/dare.md). Call it after the payload
 // writer was closed without error.
 func (e *Encoder) TrailerBytes() ([]byte, error) {
@@ -23,6 +24,9 @@ func (e *Encoder) TrailerBytes() ([]byte, error) {
 	}
 	pd := e.body.digest
 	t := Trailer{PayloadDigest: pd}
+	if err := linkTrailer(e.opts.SequenceFrame, &t); err != nil {
+		return nil, err
+	}
 	m := manifest(DigS512, pd, nil)
 	for i, s := range e.opts.Signers {
 		sig, err := signGenB(s, m)
@@ -49,7 +53,7 @@ func (e *Encoder) TrailerBytes() ([]byte, error) {
 		return nil, fmt.Errorf("dare: serializing trailer: %w", err)
 	}
 	if e.header.Enc == EncA256CBCETM {
-		tag := computeTag(e.keys.macKey, e.form, e.hdr, pd, t0)
+		tag := computeTag(e.keys.macKey, e.form, frameContext(e.opts.SequenceFrame), e.hdr, pd, t0)
 		t0 = appendTag(t0, tag, e.opts.Binary)
 	}
 	e.trailer, e.state = t0, 3

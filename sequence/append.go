@@ -183,17 +183,27 @@ func (s *Sequence) encodeFrame0() ([]byte, *dare.Header, error) {
 	if s.typ.hasDigest() {
 		h.Dig = digestS512
 	}
-	var payload []byte
 	if s.crypto != nil {
-		if payload, err = s.crypto.frame0(h); err != nil {
-			return nil, nil, err
+		h.Policy = s.crypto.policy()
+		if s.crypto.enc.Mode == Once {
+			// Frame 0 holds the exchange and the encryption of nothing
+			// (dare.md §8.2, §8.9), authenticated like every encrypted
+			// frame; its context is empty (docs/sequence.md §5).
+			f, err := s.crypto.seal(h, 0, nil, s.frameBinding(0))
+			if err != nil {
+				return nil, nil, err
+			}
+			s.setContext(f.header)
+			return appendFrame(nil, f.header, f.payload, f.trailer), h, nil
 		}
 	}
 	hb, err := jsonb.Marshal(h)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sequence: encoding frame 0 header: %w", err)
 	}
-	tb, err := s.trailer(payload, nil, s.crypto != nil && s.crypto.enc.Mode == Once)
+	s.setContext(hb)
+	payload := []byte{}
+	tb, err := s.trailer(payload, nil, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -228,17 +238,17 @@ func (s *Sequence) encodeFrame(buf []byte, index int64, offsets []int64, e *Entr
 	if e.Envelope == nil && s.crypto == nil && e.Received == nil && e.index == nil {
 		return s.encodeFastFrame(buf, index, h, meta, e.Payload)
 	}
-	payload := e.Payload
 	switch {
 	case e.Envelope != nil && e.Envelope.Enc == dare.EncA256CBCETM:
-		return nil, fmt.Errorf("sequence: frame %d: an authenticated (%s) envelope cannot be re-framed; append it whole as the payload", index, dare.EncA256CBCETM)
+		return nil, fmt.Errorf("sequence: frame %d: an authenticated (%s) envelope or frame cannot be re-framed: its tag covers its header and trailer; decrypt and re-encrypt it, or append it whole as the payload", index, dare.EncA256CBCETM)
+	case e.Envelope != nil && e.Envelope.Enc != "" && s.policyRequiresAuth():
+		return nil, fmt.Errorf("sequence: frame %d: the sequence's policy requires %s, an unauthenticated %q envelope cannot be appended; decrypt and re-encrypt it", index, dare.EncA256CBCETM, e.Envelope.Enc)
 	case e.Envelope != nil:
 		copyEnvelopeFields(h, e.Envelope)
 	case s.crypto != nil && e.index == nil:
-		if payload, err = s.crypto.encrypt(h, index, e.Payload); err != nil {
-			return nil, err
-		}
+		return s.encodeSealedFrame(buf, index, h, e.Payload)
 	}
+	payload := e.Payload
 	hb, err := jsonb.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("sequence: encoding frame %d header: %w", index, err)
@@ -258,6 +268,20 @@ func (s *Sequence) encodeFrame(buf []byte, index int64, offsets []int64, e *Entr
 		return appendFrame(buf, hb, payload), nil
 	}
 	return appendFrame(buf, hb, payload, tb), nil
+}
+
+// encodeSealedFrame appends an encrypted data frame (docs/sequence.md §5):
+// the dare encoder writes all three records, the trailer with the chain or
+// tree digest, under the envelope tag.
+func (s *Sequence) encodeSealedFrame(buf []byte, index int64, h *dare.Header, payload []byte) ([]byte, error) {
+	f, err := s.crypto.seal(h, index, payload, s.frameBinding(index))
+	if err != nil {
+		return nil, err
+	}
+	if len(f.header) > MaxHeaderSize {
+		return nil, fmt.Errorf("sequence: frame %d header has %d bytes, limit is %d", index, len(f.header), MaxHeaderSize)
+	}
+	return appendFrame(buf, f.header, f.payload, f.trailer), nil
 }
 
 // encodeFastFrame appends a plaintext data frame whose records use the

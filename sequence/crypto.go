@@ -17,7 +17,7 @@ const (
 )
 
 // Encryption is the encryption policy given to Create (dare.md §8.9,
-// docs/sequence.md §6). Every encrypted frame has its own Salt; frames that
+// docs/sequence.md §5). Every encrypted frame has its own Salt; frames that
 // share an exchange point at it with SequenceInfo.ExchangePosition, a frame
 // index as in [REF].
 type Encryption struct {
@@ -55,33 +55,35 @@ func newWriterCrypto(e *Encryption) (*writerCrypto, error) {
 	return &writerCrypto{enc: e}, nil
 }
 
-// policy returns the frame-0 policy (dare.md §2.4).
+// policy returns the frame-0 policy (dare.md §2.4). Its enc names dare's
+// authenticated mode: readers then refuse encrypted frames in any other
+// mode (a downgrade, docs/sequence.md §5).
 func (c *writerCrypto) policy() *dare.Policy {
-	p := &dare.Policy{Enc: dare.EncA256CBC, Dig: dare.DigS512, Encryption: c.enc.Mode, Signature: "None"}
+	p := &dare.Policy{Enc: dare.EncA256CBCETM, Dig: dare.DigS512, Encryption: c.enc.Mode, Signature: "None"}
 	for _, k := range c.enc.Recipients {
 		p.EncryptKeys = append(p.EncryptKeys, dare.TaggedKey{PublicKeyECDH: &dare.PublicKeyECDH{Crv: k.Algorithm().String(), Public: k.Bytes()}})
 	}
 	return p
 }
 
-// frame0 adds the policy to frame 0's header and, for Once, the key
-// exchange; it returns frame 0's payload (the encryption of nothing for
-// Once, dare.md §8.2).
-func (c *writerCrypto) frame0(h *dare.Header) ([]byte, error) {
-	h.Policy = c.policy()
-	if c.enc.Mode != Once {
-		return []byte{}, nil
-	}
-	return c.encrypt(h, 0, nil)
+// sealed holds the three records of an encrypted frame, as stored.
+type sealed struct {
+	header, payload, trailer []byte
 }
 
-// encrypt encrypts one payload for frame index into its header h (enc,
-// Salt, recipients, ExchangePosition), per the policy (dare.md §8.9). The
-// frames are written with the [REF] cipher A256CBC: their integrity comes
-// from the sequence's PayloadDigest and chain or tree digests, which a frame
-// trailer must hold (docs/sequence.md §6).
-func (c *writerCrypto) encrypt(h *dare.Header, index int64, plaintext []byte) ([]byte, error) {
-	opts := dare.EncodeOptions{Legacy: true, Rand: c.enc.Rand}
+// seal encrypts one payload as frame index (dare.md §8.9) in dare's
+// authenticated mode A256CBC-ETM-S512 (docs/sequence.md §5). h is the
+// header template (SequenceInfo, policy, ContentMetaData...); seal sets its
+// ExchangePosition per the policy before the header is serialized, and on
+// return h is the header as stored. The dare encoder serializes header and
+// trailer, so the envelope tag covers both records exactly as stored: the
+// header (enc, Salt, recipients, SequenceInfo with Index and
+// ExchangePosition, ContentMetaData), the PayloadDigest, and the trailer
+// with the chain or tree digest that frame adds to the sequence (frame.Link).
+// Every frame has its own Salt, so its MAC key (derived from the base seed
+// and that Salt) is its own even when the exchange is shared.
+func (c *writerCrypto) seal(h *dare.Header, index int64, plaintext []byte, frame *dare.SequenceFrame) (sealed, error) {
+	opts := dare.EncodeOptions{Rand: c.enc.Rand, SequenceFrame: frame}
 	shared := c.enc.Mode == Once || c.enc.Mode == Session
 	if shared && c.x != nil {
 		opts.Exchange, opts.OmitRecipients = c.x, true
@@ -92,27 +94,30 @@ func (c *writerCrypto) encrypt(h *dare.Header, index int64, plaintext []byte) ([
 	opts.Header = h
 	e, err := dare.NewEncoder(&opts)
 	if err != nil {
-		return nil, fmt.Errorf("sequence: frame %d: %w", index, err)
+		return sealed{}, fmt.Errorf("sequence: frame %d: %w", index, err)
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(e.StoredSize(int64(len(plaintext)))))
 	w, err := e.PayloadWriter(&buf)
 	if err != nil {
-		return nil, fmt.Errorf("sequence: frame %d: %w", index, err)
+		return sealed{}, fmt.Errorf("sequence: frame %d: %w", index, err)
 	}
 	if _, err := w.Write(plaintext); err != nil {
 		e.Abort()
-		return nil, fmt.Errorf("sequence: encrypting frame %d: %w", index, err)
+		return sealed{}, fmt.Errorf("sequence: encrypting frame %d: %w", index, err)
 	}
 	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("sequence: encrypting frame %d: %w", index, err)
+		return sealed{}, fmt.Errorf("sequence: encrypting frame %d: %w", index, err)
 	}
-	eh := e.Header()
-	h.Enc, h.Dig, h.Salt, h.Recipients = eh.Enc, eh.Dig, eh.Salt, eh.Recipients
+	tb, err := e.TrailerBytes()
+	if err != nil {
+		return sealed{}, fmt.Errorf("sequence: frame %d: %w", index, err)
+	}
+	*h = e.Header()
 	if shared && c.x == nil {
 		c.x, c.xIndex = e.Exchange(), index
 	}
-	return buf.Bytes(), nil
+	return sealed{header: e.HeaderBytes(), payload: buf.Bytes(), trailer: tb}, nil
 }
 
 // cryptoState is a saved writerCrypto position, to undo a failed append.

@@ -7,7 +7,7 @@ import (
 )
 
 // This file is a fast path for the records of plaintext data frames, which
-// dominate the cost of appending and verifying (docs/sequence.md §7). It
+// dominate the cost of appending and verifying (docs/sequence.md §6). It
 // writes exactly the bytes jsonb.Marshal writes for the same dare.Header and
 // dare.Trailer (TestFastPathMatchesMarshal), and on read accepts only
 // records of exactly that shape holding exactly the expected values; any

@@ -5,12 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mathmesh/mesh/dare"
+	"github.com/mathmesh/mesh/keys"
 )
 
 // FuzzOpen feeds arbitrary bytes to the sequence reader as a file: Open,
 // Verify, Frame and Backward must never panic, and every failure must be a
-// clear error. Seeds are real sequences of every type, the V-15 file
-// layout and damaged variants.
+// clear error, and Plaintext never returns data with an error. Seeds are
+// real sequences of every type, encrypted ones in every mode, the V-15
+// file layout and damaged variants.
 func FuzzOpen(f *testing.F) {
 	dir := f.TempDir()
 	for i, typ := range []Type{List, Digest, Chain, Tree, Merkle} {
@@ -26,6 +30,25 @@ func FuzzOpen(f *testing.F) {
 		b, _ := os.ReadFile(p)
 		f.Add(b)
 		f.Add(b[:len(b)-3])
+	}
+	// Encrypted sequences, in every mode, decrypted with ring below.
+	priv, err := keys.Generate(keys.X25519, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	ring := &dare.Keyring{Private: []keys.PrivateKey{priv}}
+	for _, mode := range []string{Isolated, Once, Session} {
+		p := filepath.Join(dir, mode)
+		s, err := Create(p, Options{Sync: SyncNone, Encryption: &Encryption{Mode: mode, Recipients: []keys.PublicKey{priv.Public()}}})
+		if err != nil {
+			f.Fatal(err)
+		}
+		for j := 0; j < 3; j++ {
+			s.Append(Entry{Payload: payloadFor(j)})
+		}
+		s.Close()
+		b, _ := os.ReadFile(p)
+		f.Add(b)
 	}
 	f.Add([]byte{0xF4, 0x10, 0xF0, 0x07, 'H', 'e', 'a', 'd', 'e', 'r', ' ', 0xF0, 0x05, 'D', 'a', 't', 'a', ' ', 0x10, 0xF4})
 	f.Add([]byte{0xF7, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF})
@@ -47,6 +70,9 @@ func FuzzOpen(f *testing.F) {
 		for i := int64(0); i < s.Len(); i++ {
 			if f, err := s.Frame(i); err == nil {
 				_, _ = f.Meta()
+				if pt, err := s.Plaintext(f, ring); err != nil && pt != nil {
+					t.Fatalf("frame %d: Plaintext returned data with the error %v", i, err)
+				}
 			}
 		}
 		n := 0

@@ -7,7 +7,7 @@ import (
 )
 
 // Head returns the number of frames and the Merkle tree root over all of
-// them (docs/sequence.md §3): what a trusted party records to later check
+// them (docs/sequence.md §2): what a trusted party records to later check
 // the sequence with VerifyAgainst. It fails for non-Merkle sequences.
 func (s *Sequence) Head() (int64, []byte, error) {
 	s.mu.Lock()

@@ -7,7 +7,7 @@ import (
 )
 
 // This file holds the chain and tree digests this implementation writes
-// (docs/sequence.md §3) and the degenerate ones the reference writes
+// (docs/sequence.md §2) and the degenerate ones the reference writes
 // (dare.md §8.7), which are accepted on read.
 //
 // Ours, with PD_i the PayloadDigest of frame i (frame 0 included):

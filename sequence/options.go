@@ -2,7 +2,7 @@ package sequence
 
 import "github.com/mathmesh/mesh/dare"
 
-// SyncMode says what is durable when Append returns (docs/sequence.md §5).
+// SyncMode says what is durable when Append returns (docs/sequence.md §4).
 type SyncMode int
 
 const (
@@ -36,7 +36,7 @@ type Options struct {
 	// last frame on Open.
 	Warn func(msg string)
 	// Encryption, if set, makes Create write an encryption policy in frame
-	// 0 and encrypt appended payloads (docs/sequence.md §6).
+	// 0 and encrypt appended payloads (docs/sequence.md §5).
 	Encryption *Encryption
 	// Keyring holds the keys for reading encrypted frames (Plaintext) and
 	// for appending to a Once-encrypted sequence.

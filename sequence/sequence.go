@@ -21,6 +21,7 @@ type Sequence struct {
 	opts      Options
 	typ       Type
 	frame0    *dare.Header
+	ctx       []byte  // SHA-512 of frame 0's header record, bound by frame tags (frameauth.go)
 	offsets   []int64 // offsets[i] is where frame i starts
 	end       int64   // where the next frame goes
 	links     *links
@@ -187,7 +188,7 @@ func (s *Sequence) load() error {
 		}
 		end = fe.Offset
 	}
-	v := &verifier{r: s.f, typ: s.typ, offsets: offsets, end: end, full: s.opts.Verify}
+	v := &verifier{r: s.f, typ: s.typ, offsets: offsets, end: end, full: s.opts.Verify, policyAuth: s.policyRequiresAuth()}
 	if err := v.run(); err != nil {
 		return err
 	}
@@ -231,6 +232,7 @@ func (s *Sequence) loadFrame0(b []byte) error {
 		return &FormatError{Offset: 0, Index: 0, Reason: err.Error()}
 	}
 	s.typ, s.frame0, s.links = t, h, newLinks(t)
+	s.setContext(b)
 	return nil
 }
 

@@ -21,7 +21,7 @@ var (
 )
 
 // Verify reads every frame again and checks, for each frame (dare.md §8.11,
-// docs/sequence.md §4):
+// docs/sequence.md §3):
 //
 //  1. the framing: forward tag, record structure, mirrored reverse tag;
 //  2. the header and trailer parse, within their size limits;
@@ -31,7 +31,10 @@ var (
 //  5. PayloadDigest equals SHA-512 of the stored payload;
 //  6. Chain and Merkle: ChainDigest / TreeDigest equal this implementation's
 //     construction, or, when frame 0 carries the reference's degenerate
-//     digests (dare.md §8.7), are accepted as they are.
+//     digests (dare.md §8.7), are accepted as they are;
+//  7. encrypted frames are in the mode the policy requires and carry an
+//     EnvelopeTag exactly when authenticated (a downgrade, frameauth.go).
+//     The tag itself needs the key: Decrypt and Plaintext check it.
 //
 // It returns nil, or a *FormatError or *VerifyError for the failing frame
 // with the lowest index. Frames are checked in parallel, in ranges found
@@ -43,7 +46,7 @@ func (s *Sequence) Verify() error {
 		s.mu.Unlock()
 		return ErrClosed
 	}
-	v := &verifier{r: s.f, typ: s.typ, offsets: append([]int64(nil), s.offsets...), end: s.end, full: true}
+	v := &verifier{r: s.f, typ: s.typ, offsets: append([]int64(nil), s.offsets...), end: s.end, full: true, policyAuth: s.policyRequiresAuth()}
 	s.mu.Unlock()
 	if err := v.run(); err != nil {
 		return err
@@ -80,6 +83,9 @@ type verifier struct {
 	// full runs every check; otherwise (Open) the pass only checks the
 	// framing and computes the payload digests, chain and tree.
 	full bool
+	// policyAuth: frame 0's policy requires authenticated encrypted frames
+	// (frameauth.go).
+	policyAuth bool
 	// chain and tree are the state after the last frame.
 	chain []byte
 	tree  merkle.Tree
@@ -183,6 +189,8 @@ type verifyView struct {
 	ChainDigest   []byte              `json:"ChainDigest,omitempty"`
 	TreeDigest    []byte              `json:"TreeDigest,omitempty"`
 	ApexDigest    []byte              `json:"ApexDigest,omitempty"`
+	EnvelopeTag   []byte              `json:"EnvelopeTag,omitempty"`
+	Enc           string              `json:"enc,omitempty"`
 	SequenceInfo  *dare.SequenceInfo  `json:"SequenceInfo,omitempty"`
 	SequenceIndex *dare.SequenceIndex `json:"SequenceIndex,omitempty"`
 }
@@ -213,6 +221,9 @@ func (v *verifier) frame(i int64, fr *scanned) error {
 	}
 	if err := v.checkIndex(i, h.SequenceIndex); err != nil {
 		return fail("sequence index", err)
+	}
+	if err := checkMode(v.policyAuth, h.Enc, t.EnvelopeTag != nil); err != nil {
+		return fail("encryption mode", err)
 	}
 	got := first(t.PayloadDigest, h.PayloadDigest)
 	if got != nil && !equalDigest(got, fr.digest[:]) {
