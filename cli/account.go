@@ -63,7 +63,11 @@ func (f *accountFlags) client(app *App) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return client.New(client.Config{Home: home, Service: f.service, Env: app.getenv(client.EnvService),
+	services, err := client.ParseServices(app.getenv(client.EnvServices))
+	if err != nil {
+		return nil, err
+	}
+	return client.New(client.Config{Home: home, Service: f.service, Env: app.getenv(client.EnvService), Services: services,
 		InsecureHTTP: f.insecureHTTP || app.getenv(client.EnvInsecureHTTP) == "1"})
 }
 

@@ -98,7 +98,9 @@ func newContactCmd(app *App) *cobra.Command {
 			flags = f
 			return newContactAddCmd(app, f, k)
 		})
-	cmd.AddCommand(newContactRequestCmd(app, &flags.accountFlags))
+	cmd.AddCommand(newContactRequestCmd(app, &flags.accountFlags),
+		newContactPublishCmd(app, &flags.accountFlags, false), newContactPublishCmd(app, &flags.accountFlags, true),
+		newContactFetchCmd(app, &flags.accountFlags, false), newContactFetchCmd(app, &flags.accountFlags, true))
 	return cmd
 }
 

@@ -20,6 +20,9 @@ type Config struct {
 	// both override discovery and the service an account was created at.
 	Service string
 	Env     string
+	// Services are the per-domain overrides of $MESH_SERVICES (domain →
+	// URL, ParseServices): an entry for an address's domain comes first.
+	Services map[string]string
 	// Resolver answers the DNS queries of discovery; nil means the system's.
 	Resolver Resolver
 	// HTTPClient makes the requests; nil means the protocol default.
@@ -63,8 +66,12 @@ func (c *Client) Home() *Home { return c.cfg.Home }
 // endpoint an existing account was created at, used when neither --service
 // nor $MESH_SERVICE is set.
 func (c *Client) connect(ctx context.Context, address, stored, pin string) (*protocol.Client, *protocol.MeshHelloResponse, error) {
-	var eps []Endpoint
+	eps, err := c.domainEndpoint(address) // discover_domains.go
+	if err != nil {
+		return nil, nil, err
+	}
 	switch {
+	case eps != nil:
 	case c.cfg.Service == "" && c.cfg.Env == "" && stored != "":
 		eps = []Endpoint{{URL: stored, Source: "account record"}}
 	default:
@@ -79,7 +86,7 @@ func (c *Client) connect(ctx context.Context, address, stored, pin string) (*pro
 	}
 	var pc *protocol.Client
 	var hello *protocol.MeshHelloResponse
-	_, err := FirstReachable(ctx, eps, func(ctx context.Context, ep Endpoint) error {
+	_, err = FirstReachable(ctx, eps, func(ctx context.Context, ep Endpoint) error {
 		p := pin
 		if p == "" {
 			p = ep.ServiceUDF

@@ -38,3 +38,15 @@ const MaxPinExpiry = 30 * 24 * time.Hour
 // MaxConfirmationText bounds the text of a confirmation request (the whole
 // message must fit in 32 KB, schema.md §9.1).
 const MaxConfirmationText = 4 << 10
+
+// MaxContactCardSize bounds a contact card published for a contact URI
+// (contact_uri.go): a signed ContactPerson with the account profile.
+const MaxContactCardSize = 64 << 10
+
+// Limits of $MESH_SERVICES (discover_domains.go).
+const (
+	// MaxServicesLength bounds the whole value.
+	MaxServicesLength = 16 << 10
+	// MaxServiceOverrides bounds its DOMAIN=URL entries.
+	MaxServiceOverrides = 64
+)

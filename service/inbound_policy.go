@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -102,6 +103,8 @@ func newContactLimiter() *contactLimiter {
 
 // allow counts one request and reports whether it is within both limits.
 func (l *contactLimiter) allow(recipient, sender string, now time.Time) bool {
+	// Addresses are case-insensitive: "Bob@" and "bob@" are one sender.
+	sender = strings.ToLower(strings.TrimSpace(sender))
 	domain, _ := domainOf(sender)
 	l.mu.Lock()
 	defer l.mu.Unlock()
