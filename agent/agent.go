@@ -46,6 +46,7 @@ type Agent struct {
 	cfg     Config
 	log     *slog.Logger
 	keys    *keystore.Store
+	rec     *reconciler
 	syncer  *syncer
 	plugins *pluginhost.Host
 	started time.Time
@@ -76,15 +77,18 @@ func New(cfg Config) (*Agent, error) {
 		return nil, err
 	}
 	a := &Agent{cfg: cfg, log: cfg.Logger, keys: keystore.New(), stop: make(chan struct{})}
+	a.rec = newReconciler(a.keys, cfg.Logger)
 	a.syncer = newSyncer(cfg.Client, cfg.SyncInterval)
+	a.syncer.observe = a.rec.observe
 	a.plugins = pluginhost.New(reg, pluginhost.Options{
 		Logger:     hclog.New(&hclog.LoggerOptions{Name: "mesh-agent", Output: os.Stderr, Level: hclog.Info}),
 		RuntimeDir: cfg.RuntimeDir, StateDir: cfg.StateDir,
-		Backend: func(name string, _ sdk.Description) sdk.HostBackend {
-			a.keys.RemovePlugin(name) // a new process: the old handles are void
-			return &pluginBackend{name: name, keys: a.keys}
+		Backend: func(name string, d sdk.Description) sdk.HostBackend {
+			a.rec.attach(name, d) // a new process: the old handles are void
+			return &pluginBackend{name: name, desc: d, keys: a.keys, rec: a.rec}
 		},
 	})
+	a.rec.host = a.plugins
 	return a, nil
 }
 

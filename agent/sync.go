@@ -17,6 +17,9 @@ import (
 type syncer struct {
 	client   *client.Client
 	interval time.Duration
+	// observe, if set, gets every account's sync outcome (the reconciler);
+	// its error is recorded as the account's last error.
+	observe func(ctx context.Context, a *client.Account, udf, address string, res *client.SyncResult, err error) error
 
 	mu       sync.Mutex
 	accounts map[string]*localapi.AccountStatus
@@ -49,26 +52,38 @@ func (s *syncer) syncAll(ctx context.Context) []localapi.AccountStatus {
 		return s.snapshot()
 	}
 	for _, info := range infos {
-		n, err := s.syncOne(ctx, info.ProfileUDF)
-		s.record(info.Address, n, err)
+		a, res, err := s.syncOne(ctx, info.ProfileUDF)
+		s.record(info.Address, fetched(res), err)
+		if s.observe == nil || a == nil {
+			continue
+		}
+		if oerr := s.observe(ctx, a, info.ProfileUDF, info.Address, res, err); oerr != nil && err == nil {
+			s.record(info.Address, 0, oerr)
+		}
 	}
 	return s.snapshot()
 }
 
-func (s *syncer) syncOne(ctx context.Context, account string) (int64, error) {
+// syncOne syncs one account; a is nil when the account cannot be opened.
+func (s *syncer) syncOne(ctx context.Context, account string) (*client.Account, *client.SyncResult, error) {
 	a, err := s.client.Open(account) // Sync takes the data directory's lock itself
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
 	res, err := a.Sync(ctx)
-	if err != nil {
-		return 0, err
+	return a, res, err
+}
+
+// fetched counts the entries a sync brought.
+func fetched(res *client.SyncResult) int64 {
+	if res == nil {
+		return 0
 	}
 	var n int64
 	for _, c := range res.Containers {
 		n += c.After - c.Before
 	}
-	return n, nil
+	return n
 }
 
 func (s *syncer) record(address string, fetched int64, err error) {

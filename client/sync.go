@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/mathmesh/mesh/protocol"
 )
@@ -110,13 +111,23 @@ func (a *Account) sync(ctx context.Context, only []string) (*SyncResult, error) 
 		res.Fetched += cs.After - cs.Before
 		res.Containers = append(res.Containers, *cs)
 	}
+	// Record the time of the sync, but do not rewrite (and fsync) the
+	// record on every background poll that found nothing new: the agent
+	// polls often, and the record's container states are saved above
+	// whenever entries are fetched.
 	now := a.c.cfg.Now().UTC()
-	a.rec.Synced = &now
-	if err := a.c.cfg.Home.saveRecord(a.rec); err != nil {
-		return nil, err
+	if res.Fetched > 0 || res.Device != nil || a.rec.Synced == nil || now.Sub(*a.rec.Synced) >= recordSyncedInterval {
+		a.rec.Synced = &now
+		if err := a.c.cfg.Home.saveRecord(a.rec); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
+
+// recordSyncedInterval is how stale the saved time of the last sync may be
+// before a sync that fetched nothing saves the record anyway.
+const recordSyncedInterval = time.Minute
 
 // syncContainer brings one local copy up to the remote state.
 func (a *Account) syncContainer(ctx context.Context, pc *protocol.Client, cred *protocol.Credential, remote protocol.ContainerStatus) (*ContainerSync, error) {

@@ -134,5 +134,88 @@ run2 account sync || true
 run2 dare decode ciphertext.dare plaintext3.txt || true
 run dare decode ciphertext.dare plaintext4.txt
 
+# SSH with a Mesh key (docs/ssh.md): mesh-agent and its ssh plugin serve the
+# account's key on SSH_AUTH_SOCK, and ssh logs in to a private sshd on
+# 127.0.0.1 (DEMO_SSH_PORT, default 15022) that trusts only that key.
+SSHD=$(command -v sshd || echo /usr/sbin/sshd)
+if [ -x "$SSHD" ] && command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; then
+	echo
+	echo "== SSH: logging in to a local sshd with a Mesh key through mesh-agent"
+	SSH_PORT=${DEMO_SSH_PORT:-15022}
+	(cd "$ROOT" && go build -trimpath -o bin/mesh-agent ./cmd/mesh-agent && go build -trimpath -o bin/mesh-plugin-ssh ./plugins/ssh)
+	XDG_RUNTIME_DIR=$TMP/run
+	XDG_CONFIG_HOME=$TMP/config
+	export XDG_RUNTIME_DIR XDG_CONFIG_HOME
+	mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/mesh" "$TMP/sshd"
+	chmod 700 "$XDG_RUNTIME_DIR" "$TMP/sshd"
+	cat >"$XDG_CONFIG_HOME/mesh/plugins.hcl" <<HCL
+plugin "ssh" {
+  command   = "$ROOT/bin/mesh-plugin-ssh"
+  sha256    = "$(sha256sum "$ROOT/bin/mesh-plugin-ssh" | cut -d' ' -f1)"
+  endpoints = ["ssh-agent"]
+  enabled   = true
+}
+HCL
+	SSHD_PID=
+	cleanup_ssh() {
+		meshman agent stop >/dev/null 2>&1 || true
+		if [ -n "$SSHD_PID" ]; then
+			kill "$SSHD_PID" 2>/dev/null || true
+			wait "$SSHD_PID" 2>/dev/null || true
+		fi
+	}
+	trap 'cleanup_ssh; cleanup' EXIT
+
+	run ssh create --id demo --admin | tee "$TMP/sshd/create.txt"
+	grep '^ssh-ed25519 ' "$TMP/sshd/create.txt" >"$TMP/sshd/authorized_keys"
+	ssh-keygen -q -t ed25519 -N '' -C demo-host -f "$TMP/sshd/host_ed25519"
+	cat >"$TMP/sshd/sshd_config" <<CONF
+ListenAddress 127.0.0.1
+Port $SSH_PORT
+HostKey $TMP/sshd/host_ed25519
+PidFile $TMP/sshd/sshd.pid
+AuthorizedKeysFile $TMP/sshd/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+PermitRootLogin prohibit-password
+AllowUsers $(id -un)
+CONF
+	if [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; fi
+	"$SSHD" -D -f "$TMP/sshd/sshd_config" -E "$TMP/sshd/sshd.log" &
+	SSHD_PID=$!
+	run agent start
+	run agent env
+	eval "$(meshman agent env)"
+	demo_ssh() {
+		echo
+		echo "Alice> ssh -p $SSH_PORT $(id -un)@127.0.0.1 'echo ...'"
+		ssh -F /dev/null -p "$SSH_PORT" -o IdentityAgent="$SSH_AUTH_SOCK" -o IdentityFile=none \
+			-o StrictHostKeyChecking=no -o UserKnownHostsFile="$TMP/sshd/known_hosts" -o BatchMode=yes \
+			-o LogLevel=ERROR -o ConnectTimeout=5 "$(id -un)@127.0.0.1" \
+			'echo "logged in as $(id -un) with the Mesh key"'
+	}
+	i=0
+	until ssh-add -l 2>/dev/null | grep -q demo; do
+		i=$((i + 1))
+		if [ "$i" -gt 50 ]; then echo "mesh-agent serves no key" >&2; run agent status; exit 1; fi
+		sleep 0.1
+	done
+	echo
+	echo "Alice> ssh-add -l"
+	ssh-add -l
+	demo_ssh
+	run ssh delete demo
+	sleep 2
+	echo "(the key is deleted from the account: the agent no longer offers it)"
+	demo_ssh || echo "login refused, as it should be"
+	run agent stop
+else
+	echo
+	echo "== SSH: skipped (install openssh-server and openssh-client to see the login)"
+fi
+
 echo
 echo "== done; stopping mesh-service"

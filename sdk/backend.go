@@ -16,6 +16,10 @@ type HostBackend interface {
 	AttachCertificate(ctx context.Context, r AttachRequest) (KeyInfo, error)
 	Enroll(ctx context.Context, r EnrollRequest) (EnrollResult, error)
 	ImportVolatile(ctx context.Context, r VolatileKey) (KeyInfo, error)
+	// RemoveVolatile forgets one volatile key of the plugin, or every one
+	// when handle is empty (ssh-add -d, -D). A handle of a key that is not
+	// volatile is refused with ErrInvalid, an unknown one with ErrUnknownKey.
+	RemoveVolatile(ctx context.Context, handle string) error
 	Export(ctx context.Context, r ExportRequest) ([]byte, error)
 
 	GetEntries(ctx context.Context, q EntryQuery) ([]Entry, error)

@@ -19,7 +19,8 @@ import (
 // a plugin has.
 const (
 	ContractMajor = 1
-	ContractMinor = 0
+	// ContractMinor 1 added KeysService.RemoveVolatile.
+	ContractMinor = 1
 )
 
 // PluginName is the one plugin every plugin binary serves.

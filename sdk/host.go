@@ -49,6 +49,13 @@ type Channel interface {
 	Close() error
 }
 
+// VolatileRemover is implemented by the Keys of a Host whose agent can
+// forget keys given with ImportVolatile (contract minor 1): an empty handle
+// means every volatile key of the plugin.
+type VolatileRemover interface {
+	RemoveVolatile(ctx context.Context, handle string) error
+}
+
 // Catalog is the agent's catalog service, limited to the plugin's scopes.
 type Catalog interface {
 	Get(ctx context.Context, q EntryQuery) ([]Entry, error)

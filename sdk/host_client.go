@@ -18,9 +18,10 @@ type hostClient struct {
 }
 
 var (
-	_ Host    = (*hostClient)(nil)
-	_ Keys    = keysClient{}
-	_ Catalog = catalogClient{}
+	_ Host            = (*hostClient)(nil)
+	_ Keys            = keysClient{}
+	_ Catalog         = catalogClient{}
+	_ VolatileRemover = keysClient{}
 )
 
 func newHostClient(conn *grpc.ClientConn) *hostClient {
@@ -141,6 +142,18 @@ func (k keysClient) ImportVolatile(ctx context.Context, v VolatileKey) (KeyInfo,
 		return KeyInfo{}, FromStatus(err)
 	}
 	return keyFromProto(r.Key), nil
+}
+
+// RemoveVolatile forgets one key given with ImportVolatile, or every such
+// key of this plugin when handle is empty. It is not part of the Keys
+// interface (contract minor 1 added it); plugins find it with a type
+// assertion on Keys for the VolatileRemover interface. An agent without the
+// RPC answers ErrUnsupported.
+func (k keysClient) RemoveVolatile(ctx context.Context, handle string) error {
+	ctx, cancel := bounded(ctx, DefaultHostCallTimeout)
+	defer cancel()
+	_, err := k.h.keys.RemoveVolatile(ctx, &pluginv1.RemoveVolatileRequest{Handle: handle})
+	return FromStatus(err)
 }
 
 func (k keysClient) Export(ctx context.Context, e ExportRequest) ([]byte, error) {

@@ -109,6 +109,16 @@ func (s *hostServer) ImportVolatile(ctx context.Context, r *pluginv1.ImportVolat
 	return &pluginv1.ImportVolatileResponse{Key: keyToProto(k)}, nil
 }
 
+func (s *hostServer) RemoveVolatile(ctx context.Context, r *pluginv1.RemoveVolatileRequest) (*pluginv1.RemoveVolatileResponse, error) {
+	if err := checkField("handle", r.Handle); err != nil {
+		return nil, ToStatus(err)
+	}
+	if err := s.b.RemoveVolatile(ctx, r.Handle); err != nil {
+		return nil, ToStatus(err)
+	}
+	return &pluginv1.RemoveVolatileResponse{}, nil
+}
+
 func (s *hostServer) Export(ctx context.Context, r *pluginv1.ExportRequest) (*pluginv1.ExportResponse, error) {
 	data, err := s.b.Export(ctx, ExportRequest{Handle: r.Handle, Format: r.Format, Password: r.Password})
 	if err != nil {

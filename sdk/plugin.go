@@ -31,6 +31,10 @@ type Config struct {
 	StateDir     string         // a private 0700 directory for the plugin's state
 	Account      string         // account address, "alice@example.com"
 	Device       string         // this device's UDF
+
+	// listeners caches the listener of each endpoint descriptor for the
+	// plugin server that built this Config (see Listener).
+	listeners *endpointCache
 }
 
 // ProvisionRequest asks the plugin to install what a client needs for one entry.

@@ -21,6 +21,9 @@ type pluginServer struct {
 	mu     sync.Mutex
 	hostID uint32
 	host   *hostClient
+	// listeners of the inherited endpoint descriptors, kept across
+	// Configure calls of this server only.
+	listeners endpointCache
 }
 
 func newPluginServer(impl Plugin, b *plugin.GRPCBroker, logger hclog.Logger) *pluginServer {
@@ -77,7 +80,7 @@ func (s *pluginServer) Configure(ctx context.Context, r *pluginv1.ConfigureReque
 	cfg := Config{
 		Settings: r.ConfigJson, Policy: r.PolicyJson, PolicySerial: r.PolicySerial,
 		Endpoints: make(map[string]int, len(r.Endpoints)), StateDir: r.StateDir,
-		Account: r.AccountAddress, Device: r.DeviceUdf,
+		Account: r.AccountAddress, Device: r.DeviceUdf, listeners: &s.listeners,
 	}
 	for _, e := range r.Endpoints {
 		cfg.Endpoints[e.Name] = int(e.Fd)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mathmesh/mesh/sdk"
+	"golang.org/x/crypto/ssh"
 )
 
 // Store is the agent's in-memory key store for one session.
@@ -28,10 +29,11 @@ type Store struct {
 }
 
 type key struct {
-	plugin string
-	info   sdk.KeyInfo
-	signer crypto.Signer
-	agreer *ecdh.PrivateKey
+	plugin   string
+	info     sdk.KeyInfo
+	signer   crypto.Signer
+	agreer   *ecdh.PrivateKey
+	volatile bool // from ImportVolatile (ssh-add)
 }
 
 // New returns an empty store.
@@ -47,9 +49,13 @@ func newHandle() (string, error) {
 
 // Add stores priv for plugin with purposes and returns its description with
 // a fresh handle. priv is a crypto.Signer (Ed25519, ECDSA, RSA) or an
-// *ecdh.PrivateKey (X25519).
+// *ecdh.PrivateKey (X25519). Keys of catalog entries carry info.EntryKey.
 func (s *Store) Add(plugin string, priv crypto.PrivateKey, info sdk.KeyInfo) (sdk.KeyInfo, error) {
-	k := &key{plugin: plugin}
+	return s.add(plugin, priv, info, false)
+}
+
+func (s *Store) add(plugin string, priv crypto.PrivateKey, info sdk.KeyInfo, volatile bool) (sdk.KeyInfo, error) {
+	k := &key{plugin: plugin, volatile: volatile}
 	var pub crypto.PublicKey
 	switch p := priv.(type) {
 	case *ecdh.PrivateKey:
@@ -68,6 +74,11 @@ func (s *Store) Add(plugin string, priv crypto.PrivateKey, info sdk.KeyInfo) (sd
 		return sdk.KeyInfo{}, err
 	}
 	info.Handle, info.SPKI, info.Algorithm = h, spki, algorithmOf(pub)
+	if k.signer != nil {
+		if sp, err := ssh.NewPublicKey(pub); err == nil {
+			info.SSHPublic = sp.Marshal()
+		}
+	}
 	info.Purposes = slices.Clone(info.Purposes)
 	k.info = info
 	s.mu.Lock()
@@ -86,8 +97,9 @@ func (s *Store) ImportVolatile(plugin string, v sdk.VolatileKey) (sdk.KeyInfo, e
 	if err != nil {
 		return sdk.KeyInfo{}, sdk.NewError(sdk.ErrInvalid, "keystore: the key is not PKCS#8 DER").WithCause(err)
 	}
-	return s.Add(plugin, priv, sdk.KeyInfo{Purposes: v.Purposes, Comment: v.Comment,
-		Constraints: v.Constraints, SSHCertificate: v.SSHCertificate})
+	// Volatile keys belong to no catalog entry: their EntryKey stays empty.
+	return s.add(plugin, priv, sdk.KeyInfo{Purposes: v.Purposes, Comment: v.Comment,
+		Constraints: v.Constraints, SSHCertificate: v.SSHCertificate}, true)
 }
 
 // List returns the keys of plugin matching q that have not expired.
@@ -162,4 +174,54 @@ func (s *Store) Remove(plugin, handle string) error {
 	}
 	delete(s.keys, handle)
 	return nil
+}
+
+// RemoveVolatile deletes one volatile key of plugin, or every one when
+// handle is empty (ssh-add -d, -D). Keys of catalog entries are refused:
+// they go when their entry is deleted.
+func (s *Store) RemoveVolatile(plugin, handle string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if handle == "" {
+		for h, k := range s.keys {
+			if k.plugin == plugin && k.volatile {
+				delete(s.keys, h)
+			}
+		}
+		return nil
+	}
+	k, ok := s.keys[handle]
+	if !ok || k.plugin != plugin {
+		return sdk.NewError(sdk.ErrUnknownKey, "keystore: unknown key handle")
+	}
+	if !k.volatile {
+		return sdk.NewError(sdk.ErrInvalid, "keystore: the key belongs to a catalog entry; it was not added with ssh-add")
+	}
+	delete(s.keys, handle)
+	return nil
+}
+
+// EntryKeys returns the entry keys of plugin's keys that belong to catalog
+// entries (not volatile).
+func (s *Store) EntryKeys(plugin string) map[string]bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]bool{}
+	for _, k := range s.keys {
+		if k.plugin == plugin && !k.volatile && k.info.EntryKey != "" {
+			out[k.info.EntryKey] = true
+		}
+	}
+	return out
+}
+
+// RemoveEntry deletes plugin's keys of the catalog entry entryKey.
+func (s *Store) RemoveEntry(plugin, entryKey string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for h, k := range s.keys {
+		if k.plugin == plugin && !k.volatile && k.info.EntryKey == entryKey {
+			delete(s.keys, h)
+		}
+	}
 }

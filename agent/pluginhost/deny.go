@@ -25,6 +25,7 @@ func (denyBackend) AttachCertificate(context.Context, sdk.AttachRequest) (sdk.Ke
 func (denyBackend) Enroll(context.Context, sdk.EnrollRequest) (sdk.EnrollResult, error) {
 	return sdk.EnrollResult{}, sdk.ErrDenied
 }
+func (denyBackend) RemoveVolatile(context.Context, string) error { return sdk.ErrDenied }
 func (denyBackend) ImportVolatile(context.Context, sdk.VolatileKey) (sdk.KeyInfo, error) {
 	return sdk.KeyInfo{}, sdk.ErrDenied
 }

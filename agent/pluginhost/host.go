@@ -182,6 +182,21 @@ func (h *Host) Provision(ctx context.Context, name string, req sdk.ProvisionRequ
 	return res, err
 }
 
+// Deprovision calls Deprovision with the plugin's deprovision timeout.
+func (h *Host) Deprovision(ctx context.Context, name string, req sdk.DeprovisionRequest) (sdk.DeprovisionResult, error) {
+	m, err := h.find(name)
+	if err != nil {
+		return sdk.DeprovisionResult{}, err
+	}
+	var res sdk.DeprovisionResult
+	err = h.Call(ctx, name, m.entry.Timeouts.Deprovision, func(ctx context.Context, pc sdk.PluginClient) error {
+		var err error
+		res, err = pc.Deprovision(ctx, req)
+		return err
+	})
+	return res, err
+}
+
 // WaitState waits until the plugin reaches state or ctx ends.
 func (h *Host) WaitState(ctx context.Context, name, state string) error {
 	m, err := h.find(name)

@@ -242,9 +242,34 @@ func (a *FakeAgent) ImportVolatile(_ context.Context, v sdk.VolatileKey) (sdk.Ke
 	a.mu.Lock()
 	k := a.keys[info.Handle]
 	k.info.Comment, k.info.Constraints, k.info.SSHCertificate = v.Comment, v.Constraints, v.SSHCertificate
+	k.volatile = true
 	info = k.info
 	a.mu.Unlock()
 	return info, nil
+}
+
+// RemoveVolatile forgets one volatile key, or all of them for an empty
+// handle, as the agent does; keys added with AddKey are refused.
+func (a *FakeAgent) RemoveVolatile(_ context.Context, handle string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if handle == "" {
+		for h, k := range a.keys {
+			if k.volatile {
+				delete(a.keys, h)
+			}
+		}
+		return nil
+	}
+	k, ok := a.keys[handle]
+	if !ok || k.foreign {
+		return sdk.NewError(sdk.ErrUnknownKey, "sdktest: unknown key handle")
+	}
+	if !k.volatile {
+		return sdk.NewError(sdk.ErrInvalid, "sdktest: the key was not added with ImportVolatile")
+	}
+	delete(a.keys, handle)
+	return nil
 }
 
 func (a *FakeAgent) Export(context.Context, sdk.ExportRequest) ([]byte, error) {

@@ -18,10 +18,11 @@ import (
 
 // fakeKey is a private key the fake agent holds behind a handle.
 type fakeKey struct {
-	info    sdk.KeyInfo
-	signer  crypto.Signer    // ed25519, ecdsa, rsa
-	agreer  *ecdh.PrivateKey // x25519
-	foreign bool             // issued to another plugin
+	info     sdk.KeyInfo
+	signer   crypto.Signer    // ed25519, ecdsa, rsa
+	agreer   *ecdh.PrivateKey // x25519
+	foreign  bool             // issued to another plugin
+	volatile bool             // given with ImportVolatile (ssh-add)
 }
 
 // newHandle mints a handle as the agent does: "kh_" + 26 Base32 characters.

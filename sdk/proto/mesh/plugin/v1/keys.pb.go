@@ -1510,6 +1510,86 @@ func (x *ExportResponse) GetNotAfter() *timestamppb.Timestamp {
 	return nil
 }
 
+type RemoveVolatileRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Handle        string                 `protobuf:"bytes,1,opt,name=handle,proto3" json:"handle,omitempty"` // empty: every volatile key of the calling plugin
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveVolatileRequest) Reset() {
+	*x = RemoveVolatileRequest{}
+	mi := &file_mesh_plugin_v1_keys_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveVolatileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveVolatileRequest) ProtoMessage() {}
+
+func (x *RemoveVolatileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mesh_plugin_v1_keys_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveVolatileRequest.ProtoReflect.Descriptor instead.
+func (*RemoveVolatileRequest) Descriptor() ([]byte, []int) {
+	return file_mesh_plugin_v1_keys_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *RemoveVolatileRequest) GetHandle() string {
+	if x != nil {
+		return x.Handle
+	}
+	return ""
+}
+
+type RemoveVolatileResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveVolatileResponse) Reset() {
+	*x = RemoveVolatileResponse{}
+	mi := &file_mesh_plugin_v1_keys_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveVolatileResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveVolatileResponse) ProtoMessage() {}
+
+func (x *RemoveVolatileResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mesh_plugin_v1_keys_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveVolatileResponse.ProtoReflect.Descriptor instead.
+func (*RemoveVolatileResponse) Descriptor() ([]byte, []int) {
+	return file_mesh_plugin_v1_keys_proto_rawDescGZIP(), []int{19}
+}
+
 var File_mesh_plugin_v1_keys_proto protoreflect.FileDescriptor
 
 const file_mesh_plugin_v1_keys_proto_rawDesc = "" +
@@ -1599,7 +1679,10 @@ const file_mesh_plugin_v1_keys_proto_rawDesc = "" +
 	"\bpassword\x18\x03 \x01(\tR\bpassword\"]\n" +
 	"\x0eExportResponse\x12\x12\n" +
 	"\x04data\x18\x01 \x01(\fR\x04data\x127\n" +
-	"\tnot_after\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\bnotAfter*V\n" +
+	"\tnot_after\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\bnotAfter\"/\n" +
+	"\x15RemoveVolatileRequest\x12\x16\n" +
+	"\x06handle\x18\x01 \x01(\tR\x06handle\"\x18\n" +
+	"\x16RemoveVolatileResponse*V\n" +
 	"\tInputKind\x12\x1a\n" +
 	"\x16INPUT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12INPUT_KIND_MESSAGE\x10\x01\x12\x15\n" +
@@ -1629,7 +1712,7 @@ const file_mesh_plugin_v1_keys_proto_rawDesc = "" +
 	"\fExportFormat\x12\x1d\n" +
 	"\x19EXPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14EXPORT_FORMAT_PKCS12\x10\x01\x12$\n" +
-	" EXPORT_FORMAT_OPENPGP_SECRET_KEY\x10\x022\xc3\x04\n" +
+	" EXPORT_FORMAT_OPENPGP_SECRET_KEY\x10\x022\xa4\x05\n" +
 	"\vKeysService\x12A\n" +
 	"\x04List\x12\x1b.mesh.plugin.v1.ListRequest\x1a\x1c.mesh.plugin.v1.ListResponse\x12E\n" +
 	"\x04Open\x12\x1b.mesh.plugin.v1.OpenRequest\x1a\x1c.mesh.plugin.v1.OpenResponse(\x010\x01\x12M\n" +
@@ -1637,7 +1720,8 @@ const file_mesh_plugin_v1_keys_proto_rawDesc = "" +
 	"\x11AttachCertificate\x12(.mesh.plugin.v1.AttachCertificateRequest\x1a).mesh.plugin.v1.AttachCertificateResponse\x12G\n" +
 	"\x06Enroll\x12\x1d.mesh.plugin.v1.EnrollRequest\x1a\x1e.mesh.plugin.v1.EnrollResponse\x12_\n" +
 	"\x0eImportVolatile\x12%.mesh.plugin.v1.ImportVolatileRequest\x1a&.mesh.plugin.v1.ImportVolatileResponse\x12G\n" +
-	"\x06Export\x12\x1d.mesh.plugin.v1.ExportRequest\x1a\x1e.mesh.plugin.v1.ExportResponseB<Z:github.com/mathmesh/mesh/sdk/proto/mesh/plugin/v1;pluginv1b\x06proto3"
+	"\x06Export\x12\x1d.mesh.plugin.v1.ExportRequest\x1a\x1e.mesh.plugin.v1.ExportResponse\x12_\n" +
+	"\x0eRemoveVolatile\x12%.mesh.plugin.v1.RemoveVolatileRequest\x1a&.mesh.plugin.v1.RemoveVolatileResponseB<Z:github.com/mathmesh/mesh/sdk/proto/mesh/plugin/v1;pluginv1b\x06proto3"
 
 var (
 	file_mesh_plugin_v1_keys_proto_rawDescOnce sync.Once
@@ -1652,7 +1736,7 @@ func file_mesh_plugin_v1_keys_proto_rawDescGZIP() []byte {
 }
 
 var file_mesh_plugin_v1_keys_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_mesh_plugin_v1_keys_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_mesh_plugin_v1_keys_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_mesh_plugin_v1_keys_proto_goTypes = []any{
 	(InputKind)(0),                    // 0: mesh.plugin.v1.InputKind
 	(Hash)(0),                         // 1: mesh.plugin.v1.Hash
@@ -1678,34 +1762,36 @@ var file_mesh_plugin_v1_keys_proto_goTypes = []any{
 	(*ImportVolatileResponse)(nil),    // 21: mesh.plugin.v1.ImportVolatileResponse
 	(*ExportRequest)(nil),             // 22: mesh.plugin.v1.ExportRequest
 	(*ExportResponse)(nil),            // 23: mesh.plugin.v1.ExportResponse
-	(*KeyInfo)(nil),                   // 24: mesh.plugin.v1.KeyInfo
-	(*ClientContext)(nil),             // 25: mesh.plugin.v1.ClientContext
-	(*Peer)(nil),                      // 26: mesh.plugin.v1.Peer
-	(*ErrorDetail)(nil),               // 27: mesh.plugin.v1.ErrorDetail
-	(*Constraints)(nil),               // 28: mesh.plugin.v1.Constraints
-	(*timestamppb.Timestamp)(nil),     // 29: google.protobuf.Timestamp
+	(*RemoveVolatileRequest)(nil),     // 24: mesh.plugin.v1.RemoveVolatileRequest
+	(*RemoveVolatileResponse)(nil),    // 25: mesh.plugin.v1.RemoveVolatileResponse
+	(*KeyInfo)(nil),                   // 26: mesh.plugin.v1.KeyInfo
+	(*ClientContext)(nil),             // 27: mesh.plugin.v1.ClientContext
+	(*Peer)(nil),                      // 28: mesh.plugin.v1.Peer
+	(*ErrorDetail)(nil),               // 29: mesh.plugin.v1.ErrorDetail
+	(*Constraints)(nil),               // 30: mesh.plugin.v1.Constraints
+	(*timestamppb.Timestamp)(nil),     // 31: google.protobuf.Timestamp
 }
 var file_mesh_plugin_v1_keys_proto_depIdxs = []int32{
-	24, // 0: mesh.plugin.v1.ListResponse.keys:type_name -> mesh.plugin.v1.KeyInfo
+	26, // 0: mesh.plugin.v1.ListResponse.keys:type_name -> mesh.plugin.v1.KeyInfo
 	9,  // 1: mesh.plugin.v1.OpenRequest.open:type_name -> mesh.plugin.v1.ChannelOpen
 	10, // 2: mesh.plugin.v1.OpenRequest.sign:type_name -> mesh.plugin.v1.SignOp
 	11, // 3: mesh.plugin.v1.OpenRequest.decrypt:type_name -> mesh.plugin.v1.DecryptOp
 	12, // 4: mesh.plugin.v1.OpenRequest.agree:type_name -> mesh.plugin.v1.AgreeOp
-	25, // 5: mesh.plugin.v1.OpenRequest.update:type_name -> mesh.plugin.v1.ClientContext
-	26, // 6: mesh.plugin.v1.ChannelOpen.peer:type_name -> mesh.plugin.v1.Peer
-	25, // 7: mesh.plugin.v1.ChannelOpen.context:type_name -> mesh.plugin.v1.ClientContext
+	27, // 5: mesh.plugin.v1.OpenRequest.update:type_name -> mesh.plugin.v1.ClientContext
+	28, // 6: mesh.plugin.v1.ChannelOpen.peer:type_name -> mesh.plugin.v1.Peer
+	27, // 7: mesh.plugin.v1.ChannelOpen.context:type_name -> mesh.plugin.v1.ClientContext
 	0,  // 8: mesh.plugin.v1.SignOp.input_kind:type_name -> mesh.plugin.v1.InputKind
 	1,  // 9: mesh.plugin.v1.SignOp.hash:type_name -> mesh.plugin.v1.Hash
 	2,  // 10: mesh.plugin.v1.SignOp.scheme:type_name -> mesh.plugin.v1.Scheme
 	3,  // 11: mesh.plugin.v1.DecryptOp.padding:type_name -> mesh.plugin.v1.Padding
-	27, // 12: mesh.plugin.v1.OpenResponse.error:type_name -> mesh.plugin.v1.ErrorDetail
-	24, // 13: mesh.plugin.v1.GenerateResponse.key:type_name -> mesh.plugin.v1.KeyInfo
-	24, // 14: mesh.plugin.v1.AttachCertificateResponse.key:type_name -> mesh.plugin.v1.KeyInfo
+	29, // 12: mesh.plugin.v1.OpenResponse.error:type_name -> mesh.plugin.v1.ErrorDetail
+	26, // 13: mesh.plugin.v1.GenerateResponse.key:type_name -> mesh.plugin.v1.KeyInfo
+	26, // 14: mesh.plugin.v1.AttachCertificateResponse.key:type_name -> mesh.plugin.v1.KeyInfo
 	4,  // 15: mesh.plugin.v1.EnrollRequest.kind:type_name -> mesh.plugin.v1.EnrollKind
-	28, // 16: mesh.plugin.v1.ImportVolatileRequest.constraints:type_name -> mesh.plugin.v1.Constraints
-	24, // 17: mesh.plugin.v1.ImportVolatileResponse.key:type_name -> mesh.plugin.v1.KeyInfo
+	30, // 16: mesh.plugin.v1.ImportVolatileRequest.constraints:type_name -> mesh.plugin.v1.Constraints
+	26, // 17: mesh.plugin.v1.ImportVolatileResponse.key:type_name -> mesh.plugin.v1.KeyInfo
 	5,  // 18: mesh.plugin.v1.ExportRequest.format:type_name -> mesh.plugin.v1.ExportFormat
-	29, // 19: mesh.plugin.v1.ExportResponse.not_after:type_name -> google.protobuf.Timestamp
+	31, // 19: mesh.plugin.v1.ExportResponse.not_after:type_name -> google.protobuf.Timestamp
 	6,  // 20: mesh.plugin.v1.KeysService.List:input_type -> mesh.plugin.v1.ListRequest
 	8,  // 21: mesh.plugin.v1.KeysService.Open:input_type -> mesh.plugin.v1.OpenRequest
 	14, // 22: mesh.plugin.v1.KeysService.Generate:input_type -> mesh.plugin.v1.GenerateRequest
@@ -1713,15 +1799,17 @@ var file_mesh_plugin_v1_keys_proto_depIdxs = []int32{
 	18, // 24: mesh.plugin.v1.KeysService.Enroll:input_type -> mesh.plugin.v1.EnrollRequest
 	20, // 25: mesh.plugin.v1.KeysService.ImportVolatile:input_type -> mesh.plugin.v1.ImportVolatileRequest
 	22, // 26: mesh.plugin.v1.KeysService.Export:input_type -> mesh.plugin.v1.ExportRequest
-	7,  // 27: mesh.plugin.v1.KeysService.List:output_type -> mesh.plugin.v1.ListResponse
-	13, // 28: mesh.plugin.v1.KeysService.Open:output_type -> mesh.plugin.v1.OpenResponse
-	15, // 29: mesh.plugin.v1.KeysService.Generate:output_type -> mesh.plugin.v1.GenerateResponse
-	17, // 30: mesh.plugin.v1.KeysService.AttachCertificate:output_type -> mesh.plugin.v1.AttachCertificateResponse
-	19, // 31: mesh.plugin.v1.KeysService.Enroll:output_type -> mesh.plugin.v1.EnrollResponse
-	21, // 32: mesh.plugin.v1.KeysService.ImportVolatile:output_type -> mesh.plugin.v1.ImportVolatileResponse
-	23, // 33: mesh.plugin.v1.KeysService.Export:output_type -> mesh.plugin.v1.ExportResponse
-	27, // [27:34] is the sub-list for method output_type
-	20, // [20:27] is the sub-list for method input_type
+	24, // 27: mesh.plugin.v1.KeysService.RemoveVolatile:input_type -> mesh.plugin.v1.RemoveVolatileRequest
+	7,  // 28: mesh.plugin.v1.KeysService.List:output_type -> mesh.plugin.v1.ListResponse
+	13, // 29: mesh.plugin.v1.KeysService.Open:output_type -> mesh.plugin.v1.OpenResponse
+	15, // 30: mesh.plugin.v1.KeysService.Generate:output_type -> mesh.plugin.v1.GenerateResponse
+	17, // 31: mesh.plugin.v1.KeysService.AttachCertificate:output_type -> mesh.plugin.v1.AttachCertificateResponse
+	19, // 32: mesh.plugin.v1.KeysService.Enroll:output_type -> mesh.plugin.v1.EnrollResponse
+	21, // 33: mesh.plugin.v1.KeysService.ImportVolatile:output_type -> mesh.plugin.v1.ImportVolatileResponse
+	23, // 34: mesh.plugin.v1.KeysService.Export:output_type -> mesh.plugin.v1.ExportResponse
+	25, // 35: mesh.plugin.v1.KeysService.RemoveVolatile:output_type -> mesh.plugin.v1.RemoveVolatileResponse
+	28, // [28:36] is the sub-list for method output_type
+	20, // [20:28] is the sub-list for method input_type
 	20, // [20:20] is the sub-list for extension type_name
 	20, // [20:20] is the sub-list for extension extendee
 	0,  // [0:20] is the sub-list for field type_name
@@ -1746,7 +1834,7 @@ func file_mesh_plugin_v1_keys_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mesh_plugin_v1_keys_proto_rawDesc), len(file_mesh_plugin_v1_keys_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   18,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -30,6 +30,7 @@ const (
 	KeysService_Enroll_FullMethodName            = "/mesh.plugin.v1.KeysService/Enroll"
 	KeysService_ImportVolatile_FullMethodName    = "/mesh.plugin.v1.KeysService/ImportVolatile"
 	KeysService_Export_FullMethodName            = "/mesh.plugin.v1.KeysService/Export"
+	KeysService_RemoveVolatile_FullMethodName    = "/mesh.plugin.v1.KeysService/RemoveVolatile"
 )
 
 // KeysServiceClient is the client API for KeysService service.
@@ -46,6 +47,9 @@ type KeysServiceClient interface {
 	Enroll(ctx context.Context, in *EnrollRequest, opts ...grpc.CallOption) (*EnrollResponse, error)
 	ImportVolatile(ctx context.Context, in *ImportVolatileRequest, opts ...grpc.CallOption) (*ImportVolatileResponse, error)
 	Export(ctx context.Context, in *ExportRequest, opts ...grpc.CallOption) (*ExportResponse, error)
+	// RemoveVolatile forgets keys given with ImportVolatile (ssh-add -d, -D).
+	// Added in contract minor 1; an older agent answers Unimplemented.
+	RemoveVolatile(ctx context.Context, in *RemoveVolatileRequest, opts ...grpc.CallOption) (*RemoveVolatileResponse, error)
 }
 
 type keysServiceClient struct {
@@ -129,6 +133,16 @@ func (c *keysServiceClient) Export(ctx context.Context, in *ExportRequest, opts 
 	return out, nil
 }
 
+func (c *keysServiceClient) RemoveVolatile(ctx context.Context, in *RemoveVolatileRequest, opts ...grpc.CallOption) (*RemoveVolatileResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RemoveVolatileResponse)
+	err := c.cc.Invoke(ctx, KeysService_RemoveVolatile_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // KeysServiceServer is the server API for KeysService service.
 // All implementations must embed UnimplementedKeysServiceServer
 // for forward compatibility.
@@ -143,6 +157,9 @@ type KeysServiceServer interface {
 	Enroll(context.Context, *EnrollRequest) (*EnrollResponse, error)
 	ImportVolatile(context.Context, *ImportVolatileRequest) (*ImportVolatileResponse, error)
 	Export(context.Context, *ExportRequest) (*ExportResponse, error)
+	// RemoveVolatile forgets keys given with ImportVolatile (ssh-add -d, -D).
+	// Added in contract minor 1; an older agent answers Unimplemented.
+	RemoveVolatile(context.Context, *RemoveVolatileRequest) (*RemoveVolatileResponse, error)
 	mustEmbedUnimplementedKeysServiceServer()
 }
 
@@ -173,6 +190,9 @@ func (UnimplementedKeysServiceServer) ImportVolatile(context.Context, *ImportVol
 }
 func (UnimplementedKeysServiceServer) Export(context.Context, *ExportRequest) (*ExportResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Export not implemented")
+}
+func (UnimplementedKeysServiceServer) RemoveVolatile(context.Context, *RemoveVolatileRequest) (*RemoveVolatileResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RemoveVolatile not implemented")
 }
 func (UnimplementedKeysServiceServer) mustEmbedUnimplementedKeysServiceServer() {}
 func (UnimplementedKeysServiceServer) testEmbeddedByValue()                     {}
@@ -310,6 +330,24 @@ func _KeysService_Export_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _KeysService_RemoveVolatile_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RemoveVolatileRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(KeysServiceServer).RemoveVolatile(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: KeysService_RemoveVolatile_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(KeysServiceServer).RemoveVolatile(ctx, req.(*RemoveVolatileRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // KeysService_ServiceDesc is the grpc.ServiceDesc for KeysService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -340,6 +378,10 @@ var KeysService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Export",
 			Handler:    _KeysService_Export_Handler,
+		},
+		{
+			MethodName: "RemoveVolatile",
+			Handler:    _KeysService_RemoveVolatile_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
