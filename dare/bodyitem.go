@@ -3,6 +3,8 @@ package dare
 import (
 	"encoding/base64"
 	"io"
+
+	"github.com/mathmesh/mesh/internal/tagwidth"
 )
 
 // dataItemReader streams the content of a JSON-B data item: one data-term
@@ -39,7 +41,7 @@ func (d *dataItemReader) next() error {
 	if n > maxItemLength {
 		return d.s.errorf("body item declares %d bytes, more than any file can hold", n)
 	}
-	if w := tag & 3; w != shortestWidth(n) {
+	if w := tag & 3; w != tagwidth.Code(n) {
 		d.canonical = false
 	}
 	d.left, d.last, d.started = n, tag <= 0x8b, true
@@ -56,19 +58,6 @@ func (d *dataItemReader) next() error {
 		d.canonical = false
 	}
 	return nil
-}
-
-// shortestWidth returns the width code (0..3) of the shortest length field.
-func shortestWidth(n uint64) byte {
-	switch {
-	case n < 1<<8:
-		return 0
-	case n < 1<<16:
-		return 1
-	case n < 1<<32:
-		return 2
-	}
-	return 3
 }
 
 func (d *dataItemReader) Read(p []byte) (int, error) {

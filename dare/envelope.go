@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/mathmesh/mesh/internal/tagwidth"
 )
 
 // Encode writes src as one envelope in the streamed file form of dare.md
@@ -78,7 +80,7 @@ func (e *Encoder) encodeTo(w *bufio.Writer, src io.Reader, size int64) error {
 // with the shortest length field.
 func writeDataTag(w io.Writer, base byte, n uint64) error {
 	var buf [9]byte
-	wd := shortestWidth(n)
+	wd := tagwidth.Code(n)
 	buf[0] = base + wd
 	l := 1 << wd
 	for i := 0; i < l; i++ {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mathmesh/mesh/internal/tagwidth"
 )
 
 func addSeeds(f *testing.F) {
@@ -85,7 +87,7 @@ func canonicalLen(b []byte) (n uint64, rest []byte, ok bool) {
 	for _, c := range b[1 : 1+w] {
 		n = n<<8 | uint64(c)
 	}
-	return n, b[1+w:], widthCode(n) == b[0]&3
+	return n, b[1+w:], tagwidth.Code(n) == b[0]&3
 }
 
 func canonicalBytes(b []byte) (body, rest []byte, ok bool) {

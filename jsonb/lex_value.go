@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/mathmesh/mesh/internal/tagwidth"
 )
 
 // lexValue reads the token that starts a value; c is its first byte.
@@ -112,7 +114,7 @@ func (r *Reader) lexTagName() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	n, err := r.in.readBE(widthOf(tag))
+	n, err := r.in.readBE(tagwidth.Bytes(tag))
 	if err != nil {
 		return "", err
 	}
@@ -140,7 +142,7 @@ func (r *Reader) lexBString() (string, error) {
 		if tag < tagStringTerm || tag > tagStringChunk+3 {
 			return "", syntaxErr(r.in.off-1, "string chunk not followed by a string chunk or string-term (found %s)", describeByte(tag))
 		}
-		n, err := r.in.readBE(widthOf(tag))
+		n, err := r.in.readBE(tagwidth.Bytes(tag))
 		if err != nil {
 			return "", err
 		}
@@ -221,7 +223,7 @@ func (r *Reader) lexInt(off int64) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
-	mag, err := r.in.readBE(widthOf(tag))
+	mag, err := r.in.readBE(tagwidth.Bytes(tag))
 	if err != nil {
 		return Token{}, err
 	}

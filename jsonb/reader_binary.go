@@ -3,6 +3,8 @@ package jsonb
 import (
 	"errors"
 	"io"
+
+	"github.com/mathmesh/mesh/internal/tagwidth"
 )
 
 // binState tracks a binary value whose bytes have not all been read: the
@@ -37,7 +39,7 @@ func (r *Reader) readPieceHeader() (uint64, bool, error) {
 	if tag < tagDataTerm || tag > tagDataChunk+3 {
 		return 0, false, syntaxErr(off, "data chunk not followed by a data chunk or data-term (found %s)", describeByte(tag))
 	}
-	n, err := r.in.readBE(widthOf(tag))
+	n, err := r.in.readBE(tagwidth.Bytes(tag))
 	if err != nil {
 		return 0, false, err
 	}

@@ -1,5 +1,7 @@
 package jsonb
 
+import "github.com/mathmesh/mesh/internal/tagwidth"
+
 // Tag bytes (jsonbcd.md §3; [B21] §4 Tables 1 and 2). The low two bits of
 // the length-prefixed and integer families select the width: 00 = 1 byte,
 // 01 = 2, 10 = 4, 11 = 8.
@@ -18,28 +20,9 @@ const (
 	tagFrameFirst  = 0xF0 // F0–FF frame and record codes, never values (§8)
 )
 
-// widthOf returns the number of length or magnitude bytes selected by the
-// low two bits of a tag.
-func widthOf(tag byte) int { return 1 << (tag & 3) }
-
-// widthCode returns the low tag bits for the smallest width that holds n:
-// < 0x100 → 1 byte, < 0x10000 → 2, < 2³² → 4, else 8 (jsonbcd.md §4.3).
-func widthCode(n uint64) byte {
-	switch {
-	case n < 1<<8:
-		return 0
-	case n < 1<<16:
-		return 1
-	case n < 1<<32:
-		return 2
-	default:
-		return 3
-	}
-}
-
 // appendTagged appends tag|width followed by n in the smallest width.
 func appendTagged(b []byte, tag byte, n uint64) []byte {
-	w := widthCode(n)
+	w := tagwidth.Code(n)
 	b = append(b, tag|w)
 	for i := (1 << w) - 1; i >= 0; i-- {
 		b = append(b, byte(n>>(8*uint(i))))

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"filippo.io/edwards25519"
+	"github.com/mathmesh/mesh/internal/rfc8032"
 )
 
 // Ed25519Public is a validated Ed25519 public key (RFC 8032 §5.1.2).
@@ -134,30 +135,10 @@ func (k *Ed25519Private) Algorithm() Algorithm { return Ed25519 }
 // Public returns the public key.
 func (k *Ed25519Private) Public() PublicKey { return k.pub }
 
-// Sign returns the pure Ed25519 signature of msg (RFC 8032 §5.1.6):
-// r = SHA-512(prefix || M) mod L, R = r·B, k = SHA-512(R || A || M) mod L,
-// S = r + k·s.
+// Sign returns the pure Ed25519 signature of msg (RFC 8032 §5.1.6; the
+// arithmetic is in internal/rfc8032, shared with package threshold).
 func (k *Ed25519Private) Sign(msg []byte) ([]byte, error) {
-	h := sha512.New()
-	h.Write(k.prefix[:])
-	h.Write(msg)
-	var digest [64]byte
-	r, err := edwards25519.NewScalar().SetUniformBytes(h.Sum(digest[:0]))
-	if err != nil {
-		return nil, fmt.Errorf("keys: internal error: %w", err)
-	}
-	R := new(edwards25519.Point).ScalarBaseMult(r).Bytes()
-
-	h.Reset()
-	h.Write(R)
-	h.Write(k.pub.enc)
-	h.Write(msg)
-	kh, err := edwards25519.NewScalar().SetUniformBytes(h.Sum(digest[:0]))
-	if err != nil {
-		return nil, fmt.Errorf("keys: internal error: %w", err)
-	}
-	S := edwards25519.NewScalar().MultiplyAdd(kh, &k.s, r)
-	return append(R, S.Bytes()...), nil
+	return rfc8032.SignEd25519(&k.s, k.prefix[:], k.pub.enc, msg), nil
 }
 
 // Agree performs Edwards ECDH (dare.md §4.2): it returns the 32-byte

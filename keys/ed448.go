@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudflare/circl/ecc/goldilocks"
 	"github.com/cloudflare/circl/sign/ed448"
+	"github.com/mathmesh/mesh/internal/rfc8032"
 )
 
 // Ed448Public is a validated Ed448 public key (RFC 8032 §5.2.2).
@@ -27,9 +28,6 @@ type Ed448Private struct {
 	prefix [ed448PrefixSize]byte
 	pub    *Ed448Public
 }
-
-// ed448Dom4 is dom4(0, "") of RFC 8032 §5.2: pure Ed448, empty context.
-var ed448Dom4 = []byte("SigEd448\x00\x00")
 
 // parseEd448Public decodes and validates a 57-byte RFC 8032 encoding.
 // goldilocks.FromBytes rejects y ≥ p, a set bit in the low seven bits of
@@ -137,36 +135,10 @@ func (k *Ed448Private) Algorithm() Algorithm { return Ed448 }
 func (k *Ed448Private) Public() PublicKey { return k.pub }
 
 // Sign returns the pure Ed448 signature of msg (RFC 8032 §5.2.6, empty
-// context): r = SHAKE256(dom4 || prefix || M, 114) mod L, R = r·B,
-// k = SHAKE256(dom4 || R || A || M, 114) mod L, S = r + k·s.
+// context; the arithmetic is in internal/rfc8032, shared with package
+// threshold).
 func (k *Ed448Private) Sign(msg []byte) ([]byte, error) {
-	var digest [114]byte
-	h := sha3.NewSHAKE256()
-	h.Write(ed448Dom4)
-	h.Write(k.prefix[:])
-	h.Write(msg)
-	h.Read(digest[:])
-	var r goldilocks.Scalar
-	r.FromBytes(digest[:])
-
-	sig := make([]byte, ed448SignatureSize)
-	R := goldilocks.Curve{}.ScalarBaseMult(&r)
-	if err := R.ToBytes(sig[:ed448PublicSize]); err != nil {
-		return nil, fmt.Errorf("keys: internal error: %w", err)
-	}
-
-	h.Reset()
-	h.Write(ed448Dom4)
-	h.Write(sig[:ed448PublicSize])
-	h.Write(k.pub.enc)
-	h.Write(msg)
-	h.Read(digest[:])
-	var kh, S goldilocks.Scalar
-	kh.FromBytes(digest[:])
-	S.Mul(&kh, &k.s)
-	S.Add(&S, &r)
-	copy(sig[ed448PublicSize:], S[:]) // the last byte stays zero
-	return sig, nil
+	return rfc8032.SignEd448(&k.s, k.prefix[:], k.pub.enc, nil, msg), nil
 }
 
 // Agree performs Edwards ECDH on edwards448 (dare.md §4.2): it returns the

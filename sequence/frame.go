@@ -3,6 +3,8 @@ package sequence
 import (
 	"encoding/binary"
 	"fmt"
+
+	"github.com/mathmesh/mesh/internal/tagwidth"
 )
 
 // JBCD frame and record tags (dare.md §8.1, jsonbcd.md §8). The low two bits
@@ -12,24 +14,9 @@ const (
 	frameTag  = 0xF4 // F4..F7: two-way frame
 )
 
-// lengthWidth returns the width code (0..3) of the shortest length field
-// that holds n: < 0x100 → 1 byte, < 0x10000 → 2, < 2³² → 4, else 8
-// (dare.md §8.1).
-func lengthWidth(n uint64) byte {
-	switch {
-	case n < 1<<8:
-		return 0
-	case n < 1<<16:
-		return 1
-	case n < 1<<32:
-		return 2
-	}
-	return 3
-}
-
 // appendTag appends base+w followed by n in 1<<w big-endian bytes.
 func appendTag(dst []byte, base byte, n uint64) []byte {
-	w := lengthWidth(n)
+	w := tagwidth.Code(n)
 	dst = append(dst, base+w)
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], n)
@@ -51,7 +38,7 @@ func appendReverseTag(dst []byte, n uint64) []byte {
 
 // recordSize is the encoded size of a record holding n bytes.
 func recordSize(n int) uint64 {
-	return 1 + 1<<lengthWidth(uint64(n)) + uint64(n)
+	return 1 + 1<<tagwidth.Code(uint64(n)) + uint64(n)
 }
 
 // frameSize is the encoded size of a frame whose content is n bytes and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mathmesh/mesh/dare"
+	"github.com/mathmesh/mesh/internal/tagwidth"
 )
 
 // Authenticated frames (docs/sequence.md §5). An encrypted frame is a dare
@@ -93,5 +94,5 @@ func canonicalFraming(f *Frame) bool {
 		return false
 	}
 	n := recordSize(len(f.HeaderBytes)) + recordSize(len(f.Payload)) + recordSize(len(f.TrailerBytes))
-	return f.Size >= 0 && uint64(f.Size) == frameSize(n, lengthWidth(n))
+	return f.Size >= 0 && uint64(f.Size) == frameSize(n, tagwidth.Code(n))
 }

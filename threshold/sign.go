@@ -5,7 +5,9 @@ import (
 	"crypto/sha512"
 	"fmt"
 
-	"github.com/mathmesh/mesh/threshold/group"
+	"filippo.io/edwards25519"
+	"github.com/cloudflare/circl/ecc/goldilocks"
+	"github.com/mathmesh/mesh/internal/rfc8032"
 )
 
 // Signer makes RFC 8032 signatures (pure Ed25519, §5.1.6; Ed448, §5.2.6)
@@ -81,56 +83,30 @@ func (s *Signer) Sign(msg []byte) ([]byte, error) { return s.SignContext(msg, ni
 
 // SignContext signs msg; ctx is the Ed448 context (at most 255 bytes). For
 // Ed25519 ctx must be empty (pure Ed25519; Ed25519ctx is not offered, see
-// threshold.md §7 item 3).
+// threshold.md §7 item 3). The RFC 8032 arithmetic (§5.1.6, §5.2.6) is in
+// internal/rfc8032, shared with package keys.
 func (s *Signer) SignContext(msg, ctx []byte) ([]byte, error) {
 	if len(msg) > MaxSignMessageLen {
 		return nil, fmt.Errorf("threshold: message is %d bytes, limit %d", len(msg), MaxSignMessageLen)
 	}
-	var dom []byte
-	var hash func(parts ...[]byte) []byte
-	switch s.key.curve {
-	case Ed25519:
+	enc := s.key.s.Bytes()
+	defer clear(enc)
+	if s.key.curve == Ed25519 {
 		if len(ctx) != 0 {
 			return nil, fmt.Errorf("threshold: Ed25519 signing takes no context")
 		}
-		hash = func(parts ...[]byte) []byte {
-			h := sha512.New()
-			for _, p := range parts {
-				h.Write(p)
-			}
-			return h.Sum(nil)
+		sc, err := edwards25519.NewScalar().SetCanonicalBytes(enc)
+		if err != nil {
+			panic("threshold: internal error: " + err.Error())
 		}
-	default:
-		if len(ctx) > 255 {
-			return nil, fmt.Errorf("threshold: Ed448 context is %d bytes, limit 255", len(ctx))
-		}
-		dom = append([]byte("SigEd448\x00"), byte(len(ctx)))
-		dom = append(dom, ctx...)
-		hash = func(parts ...[]byte) []byte {
-			h := sha3.NewSHAKE256()
-			for _, p := range parts {
-				h.Write(p)
-			}
-			out := make([]byte, 114)
-			h.Read(out)
-			return out
-		}
+		defer sc.Set(edwards25519.NewScalar())
+		return rfc8032.SignEd25519(sc, s.prefix, s.public, msg), nil
 	}
-	g := s.key.curve.g
-	// r = H(dom ‖ prefix ‖ M) mod L; R = r·B; k = H(dom ‖ R ‖ A ‖ M); S = r + k·s.
-	r := mustWide(g, hash(dom, s.prefix, msg))
-	defer r.Zeroize()
-	R := g.NewElement().ScalarBaseMult(r).Bytes()
-	k := mustWide(g, hash(dom, R, s.public, msg))
-	S := g.NewScalar().Multiply(k, s.key.s)
-	S.Add(S, r)
-	return append(R, S.Bytes()...), nil
-}
-
-func mustWide(g group.Group, h []byte) group.Scalar {
-	s, err := g.ScalarFromWide(h)
-	if err != nil {
-		panic("internal error: " + err.Error())
+	if len(ctx) > rfc8032.MaxEd448ContextBytes {
+		return nil, fmt.Errorf("threshold: Ed448 context is %d bytes, limit %d", len(ctx), rfc8032.MaxEd448ContextBytes)
 	}
-	return s
+	var sc goldilocks.Scalar
+	defer clear(sc[:])
+	sc.FromBytes(enc)
+	return rfc8032.SignEd448(&sc, s.prefix, s.public, ctx, msg), nil
 }

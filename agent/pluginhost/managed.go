@@ -276,8 +276,14 @@ func (m *managed) checkHealth(ctx context.Context) bool {
 	m.mu.Unlock()
 	hctx, cancel := context.WithTimeout(ctx, m.entry.Timeouts.Health)
 	defer cancel()
+	// Health checks liveness: a plugin that answers is alive, even when it
+	// reports NOT_SERVING (for example after the device was revoked, when it
+	// deliberately serves no keys). Restarting it would change nothing.
 	h, err := pc.Health(hctx)
-	return err == nil && h.Status != sdk.NotServing
+	if err == nil && h.Status == sdk.NotServing {
+		m.log.Debug("plugin reports not serving", "last_error", h.LastError)
+	}
+	return err == nil
 }
 
 // teardown kills the current process, if any (graceful close, 2 s, then kill).

@@ -1,8 +1,10 @@
 // Package store is the persistence of the Mesh service: the account
 // registry and each account's containers (catalogs and spools), behind an
-// interface that an embedded store (Open, on go.etcd.io/bbolt) implements
-// now and a PostgreSQL store can implement later. Package storetest is the
-// conformance suite every implementation must pass.
+// interface with two implementations: the embedded store of this package
+// (Open, on go.etcd.io/bbolt) for a single node, and package
+// service/store/postgres for several stateless nodes sharing one database.
+// Start with [Store] and [Open]. Package storetest is the conformance suite
+// every implementation must pass.
 //
 // Specifications: protocol.md §4.2 (the account record and the callsign
 // registry), §4.6 to §4.8 (Status, Download, Transact) and schema.md §7.5
