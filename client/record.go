@@ -92,25 +92,25 @@ func (r *accountRecord) check(profile string) error {
 		return fmt.Errorf("ProfileUdf is %q, expected %q", r.ProfileUdf, profile)
 	}
 	if _, err := ServiceDomain(r.AccountAddress); err != nil {
-		return fmt.Errorf("AccountAddress: %w", err)
+		return fmt.Errorf("field AccountAddress: %w", err)
 	}
 	if _, err := ServiceURL(r.Service); err != nil {
-		return fmt.Errorf("Service: %w", err)
+		return fmt.Errorf("field Service: %w", err)
 	}
 	if len(r.EnvelopedProfileUser) == 0 {
-		return errors.New("EnvelopedProfileUser is missing")
+		return errors.New("field EnvelopedProfileUser is missing")
 	}
 	seen := map[string]bool{}
 	for i, c := range r.Containers {
 		if err := protocol.CheckContainerName(c.Container); err != nil {
-			return fmt.Errorf("Containers[%d]: %w", i, err)
+			return fmt.Errorf("field Containers[%d]: %w", i, err)
 		}
 		if seen[c.Container] {
-			return fmt.Errorf("Containers[%d]: %s listed twice", i, c.Container)
+			return fmt.Errorf("field Containers[%d]: %s listed twice", i, c.Container)
 		}
 		seen[c.Container] = true
 		if _, err := protocol.NewContainerTree(c.Index, c.Peaks); err != nil {
-			return fmt.Errorf("Containers[%d] (%s): %w", i, c.Container, err)
+			return fmt.Errorf("field Containers[%d] (%s): %w", i, c.Container, err)
 		}
 	}
 	return nil

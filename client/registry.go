@@ -82,21 +82,21 @@ func (r *Registry) check() error {
 	seen := map[string]bool{}
 	for i, a := range r.Accounts {
 		if a == nil {
-			return fmt.Errorf("Accounts[%d] is null", i)
+			return fmt.Errorf("field Accounts[%d] is null", i)
 		}
 		if err := checkFingerprint(a.ProfileUdf); err != nil {
-			return fmt.Errorf("Accounts[%d].ProfileUdf: %w", i, err)
+			return fmt.Errorf("field Accounts[%d].ProfileUdf: %w", i, err)
 		}
 		if _, err := ServiceDomain(a.AccountAddress); err != nil {
-			return fmt.Errorf("Accounts[%d].AccountAddress: %w", i, err)
+			return fmt.Errorf("field Accounts[%d].AccountAddress: %w", i, err)
 		}
 		if seen[a.ProfileUdf] {
-			return fmt.Errorf("Accounts[%d]: account %s is listed twice", i, a.ProfileUdf)
+			return fmt.Errorf("field Accounts[%d]: account %s is listed twice", i, a.ProfileUdf)
 		}
 		seen[a.ProfileUdf] = true
 	}
 	if r.Default != "" && !seen[r.Default] {
-		return fmt.Errorf("Default %s is not one of the accounts", r.Default)
+		return fmt.Errorf("field Default: %s is not one of the accounts", r.Default)
 	}
 	return nil
 }

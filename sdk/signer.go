@@ -91,6 +91,7 @@ func (d *remoteDecrypter) Decrypt(_ io.Reader, msg []byte, opts crypto.Decrypter
 	req := DecryptRequest{Handle: d.key.Handle, Ciphertext: msg, Purpose: d.purpose, Padding: PaddingPKCS1v15}
 	switch o := opts.(type) {
 	case nil:
+	//lint:ignore SA1019 callers (S/MIME) pass these options for PKCS #1 v1.5 key transport
 	case *rsa.PKCS1v15DecryptOptions:
 		if o.SessionKeyLen != 0 {
 			return nil, NewError(ErrUnsupported, "sdk: PKCS1v15DecryptOptions.SessionKeyLen is not supported")

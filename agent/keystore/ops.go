@@ -81,6 +81,7 @@ func (s *Store) Decrypt(plugin string, r sdk.DecryptRequest) ([]byte, error) {
 	var out []byte
 	switch r.Padding {
 	case sdk.PaddingPKCS1v15:
+		//lint:ignore SA1019 S/MIME recipients still send RSA PKCS #1 v1.5 key transport (ecosystem.md §4); the plugin asks for it explicitly
 		out, err = rsa.DecryptPKCS1v15(rand.Reader, priv, r.Ciphertext)
 	case sdk.PaddingOAEPSHA1:
 		out, err = rsa.DecryptOAEP(sha1.New(), rand.Reader, priv, r.Ciphertext, nil)

@@ -38,14 +38,13 @@ func TestListenModesAndStaleSocket(t *testing.T) {
 	dir := filepath.Join(shortDir(t), "run")
 	path := filepath.Join(dir, "agent.sock")
 	// A stale socket: bound, then its owner gone without unlinking.
-	stale, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
-	if err == nil {
+	if _, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"}); err == nil {
 		t.Fatal("listen in a missing directory should fail")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	stale, err = net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	stale, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
 	if err != nil {
 		t.Fatal(err)
 	}

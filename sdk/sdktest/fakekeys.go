@@ -94,6 +94,7 @@ func (k *fakeKey) decrypt(r sdk.DecryptRequest) ([]byte, error) {
 	var err error
 	switch r.Padding {
 	case sdk.PaddingPKCS1v15:
+		//lint:ignore SA1019 the fake agent mirrors the real one, which supports PKCS #1 v1.5 for S/MIME key transport
 		out, err = rsa.DecryptPKCS1v15(nil, priv, r.Ciphertext)
 	case sdk.PaddingOAEPSHA256:
 		out, err = rsa.DecryptOAEP(sha256.New(), nil, priv, r.Ciphertext, nil)

@@ -105,8 +105,7 @@ func (a *connAgent) find(key ssh.PublicKey) (*keyEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	blob := string(key.Marshal())
-	e := s.byBlob[blob]
+	e := s.byBlob[string(key.Marshal())]
 	if e == nil {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownKey, key.Type())
 	}

@@ -137,13 +137,12 @@ func testSDKRevocation(t *testing.T, h *sdktest.Harness, client agent.ExtendedAg
 
 func testSDKKnownHosts(t *testing.T, h *sdktest.Harness, _ agent.ExtendedAgent, sock string) {
 	hk := newHostKey(t)
-	var privs []ed25519.PrivateKey
 	var pubs []ssh.PublicKey
 	for _, name := range []string{"MSSH-A", "MSSH-B"} {
 		_, priv, _ := ed25519.GenerateKey(rand.Reader)
 		h.Agent.AddKey(priv, []string{PurposeSSHAuth}, name)
 		p, _ := ssh.NewPublicKey(priv.Public())
-		privs, pubs = append(privs, priv), append(pubs, p)
+		pubs = append(pubs, p)
 	}
 	cred := &catalog.CatalogedCredential{Protocol: "ssh", Service: "db.example.com",
 		HostAuthentication: []*keys.KeyData{keyData(t, hk.pub())}, ClientAuthentication: []*keys.KeyData{keyData(t, pubs[1])}}

@@ -140,6 +140,7 @@ func clearPrivate(k any) {
 		clear(p)
 	case *ecdsa.PrivateKey:
 		if p != nil {
+			//lint:ignore SA1019 clearing the secret scalar of a key we are discarding; D is the only handle on it
 			clearInt(p.D)
 		}
 	case *rsa.PrivateKey:
