@@ -2,8 +2,9 @@
 # Only listed plugins run; nothing is discovered by scanning directories.
 # The agent reads /etc/mesh/plugins.hcl, then $XDG_CONFIG_HOME/mesh/plugins.hcl
 # (a plugin of the same name in the later file replaces the earlier one).
-# The digests are placeholders; `make install` writes the real ones
-# (sha256sum /usr/libexec/mesh/mesh-plugin-ssh).
+# The digests are placeholders: put the SHA-256 of each installed binary
+# here (sha256sum /usr/libexec/mesh/mesh-plugin-ssh); the agent refuses to
+# start a plugin whose binary does not match.
 
 defaults {
   versions = [1]
