@@ -335,7 +335,10 @@ func openSSHActivation(ring *dare.Keyring, admin keys.PublicKey, app *catalog.Ca
 	return k, nil
 }
 
-// thisDevice returns this device's activation and its catalog entry.
+// thisDevice returns this device's activation and its entry in the device
+// catalog. A device whose roles do not grant the device catalog uses the
+// record kept with the account instead (refreshed from Status at every
+// sync, so application entries added since reach it at its next sync).
 func (a *Account) thisDevice(ctx context.Context) (*profile.ActivatedDevice, *catalog.CatalogedDevice, error) {
 	p, err := a.Profile()
 	if err != nil {
@@ -347,6 +350,13 @@ func (a *Account) thisDevice(ctx context.Context) (*profile.ActivatedDevice, *ca
 	}
 	v, err := a.Catalog(ctx, profile.StoreDevice, false)
 	if err != nil {
+		if errors.Is(err, ErrNoKey) && a.connected() {
+			dev, aerr := a.activation()
+			if aerr != nil {
+				return nil, nil, aerr
+			}
+			return dev, a.device, nil
+		}
 		return nil, nil, err
 	}
 	defer v.Close()
