@@ -233,20 +233,24 @@ func (a *Account) response(p *PendingConnection, result string, cd *catalog.Cata
 // (docs/devices.md §3), and sends in one Transact the CatalogedDevice, the
 // AccessCapability and the CapabilityDecryptServiced entries, the
 // MessageComplete closing the request and the RespondConnection; extra
-// goes to the Local spool as well (the PIN's closing marker, F4b). Only
-// the device holding the account seed can do this: it alone holds the
-// whole keys to split.
+// goes to the Local spool as well (the PIN's closing marker, F4b). The
+// device holding the account seed splits whole keys; an administration
+// device without it re-shares its own shares with the service's help
+// (connectWithoutSeed, docs/devices.md §7).
 func (a *Account) connectDevice(ctx context.Context, p *PendingConnection, roles []string, extra [][]byte) error {
-	if a.secrets == nil {
-		return fmt.Errorf("%w: accepting a device needs the account seed, which only the device that created (or recovered) %s holds", ErrNotAdministrator, a.rec.AccountAddress)
-	}
 	host, err := a.accessEncrypt()
 	if err != nil {
 		return err
 	}
 	now := a.c.cfg.Now()
-	conn, err := a.secrets.ConnectDevice(p.device, roles, &profile.ConnectOptions{Rand: a.c.cfg.Rand, Created: now,
-		Service: &profile.ServiceGrant{AccessEncrypt: host, ServiceAddress: a.rec.AccountAddress}})
+	opts := &profile.ConnectOptions{Rand: a.c.cfg.Rand, Created: now,
+		Service: &profile.ServiceGrant{AccessEncrypt: host, ServiceAddress: a.rec.AccountAddress}}
+	var conn *profile.DeviceConnection
+	if a.secrets != nil {
+		conn, err = a.secrets.ConnectDevice(p.device, roles, opts)
+	} else {
+		conn, err = a.connectWithoutSeed(ctx, p.device, roles, opts)
+	}
 	if err != nil {
 		return fmt.Errorf("client: connecting %s: %w", p.DeviceUDF, err)
 	}

@@ -30,6 +30,9 @@ const (
 	MaxEnvelopeHeader = 1 << 20
 	// MaxPendingFileSize bounds a pending connection record.
 	MaxPendingFileSize = 256 << 10
+	// MaxReshareAnswer bounds one re-shared key share the service answers
+	// (a tagged KeyData enveloped to the host key: about 1 KB).
+	MaxReshareAnswer = 16 << 10
 )
 
 // MaxPinExpiry bounds the lifetime of a device PIN.

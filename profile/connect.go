@@ -40,6 +40,10 @@ type DeviceConnection struct {
 	// Serviced are the service's halves of the keys granted with degree
 	// Service (ConnectOptions.Service), for the Access catalog.
 	Serviced []ServicedShare
+	// Reshares are the keys a non-seed administrator re-shares
+	// (ActivatedDevice.ConnectDevice): each needs the service's answer to
+	// an Operate Reshare, which gives its ServicedShare.
+	Reshares []Reshare
 }
 
 // DeviceEnvelopes are the four signed envelopes that connect a device
@@ -69,6 +73,29 @@ type DeviceEnvelopes struct {
 // and the witness or PIN of F4) before calling: the overlay's rogue-key
 // rule (threshold.md §3.2) requires that the base keys are known first.
 func (a *AccountSecrets) ConnectDevice(device *ProfileDevice, roles []string, opts *ConnectOptions) (*DeviceConnection, error) {
+	admin, err := a.AdminKey()
+	if err != nil {
+		return nil, err
+	}
+	var serviced []ServicedShare
+	out, err := connectWith(admin, a.UDF(), device, roles, opts, func(g *Grant, o *ConnectOptions) (*ActivationCommon, error) {
+		ac, s, err := a.activationCommon(g, o.Service, o.Rand)
+		serviced = s
+		return ac, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Serviced = serviced
+	return out, nil
+}
+
+// connectWith is steps 1-5 of ConnectDevice for an administrator whose
+// AdministratorSignature key is admin; common fills the ActivationCommon
+// of the grant (from the account seed, or from a non-seed administrator's
+// own grants, ActivatedDevice.ConnectDevice).
+func connectWith(admin keys.Signer, accountUDF string, device *ProfileDevice, roles []string, opts *ConnectOptions,
+	common func(*Grant, *ConnectOptions) (*ActivationCommon, error)) (*DeviceConnection, error) {
 	if opts == nil {
 		opts = &ConnectOptions{}
 	}
@@ -79,11 +106,7 @@ func (a *AccountSecrets) ConnectDevice(device *ProfileDevice, roles []string, op
 	if err != nil {
 		return nil, err
 	}
-	admin, err := a.AdminKey()
-	if err != nil {
-		return nil, err
-	}
-	deviceUDF, accountUDF := device.UDF(), a.UDF()
+	deviceUDF := device.UDF()
 	act, err := newActivationSeed(opts.Rand)
 	if err != nil {
 		return nil, err
@@ -103,7 +126,7 @@ func (a *AccountSecrets) ConnectDevice(device *ProfileDevice, roles []string, op
 	if opts.Service != nil && opts.Service.AccessEncrypt == nil {
 		return nil, errors.New("profile: a Service grant needs the host's AccessEncrypt key")
 	}
-	common, serviced, err := a.activationCommon(grant, opts.Service, opts.Rand)
+	ac, err := common(grant, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +139,7 @@ func (a *AccountSecrets) ConnectDevice(device *ProfileDevice, roles []string, op
 			UniqueID: deviceUDF, Created: opts.Created, Rand: opts.Rand})
 	}
 	out := &DeviceConnection{DeviceUDF: deviceUDF, Roles: cd.Roles, Keys: overlay,
-		ConnectionService: &cs, ConnectionDevice: cd, Serviced: serviced}
+		ConnectionService: &cs, ConnectionDevice: cd}
 	if out.Envelopes.ConnectionService, err = signed(&cs); err != nil {
 		return nil, err
 	}
@@ -126,7 +149,7 @@ func (a *AccountSecrets) ConnectDevice(device *ProfileDevice, roles []string, op
 	if out.Envelopes.ActivationAccount, err = signed(actAccount, base); err != nil {
 		return nil, err
 	}
-	if out.Envelopes.ActivationCommon, err = signed(common, overlay.Encryption); err != nil {
+	if out.Envelopes.ActivationCommon, err = signed(ac, overlay.Encryption); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -149,10 +172,22 @@ func privateKeyData(k keys.PrivateKey) (*keys.KeyData, error) {
 // whole keys, or with svc the signature keys whole and the decryption keys
 // as shares (schema.md §5.3), whose service halves it returns.
 func (a *AccountSecrets) activationCommon(g *Grant, svc *ServiceGrant, rand io.Reader) (*ActivationCommon, []ServicedShare, error) {
-	ac := &ActivationCommon{}
 	var serviced []ServicedShare
-	grantKey := func(resource string, k keys.PrivateKey, decrypt bool) (*keys.KeyData, error) {
-		if svc == nil || !decrypt {
+	whole := func(op keys.Operation) (keys.PrivateKey, error) {
+		return a.sk.key(keys.TypeComplete, keys.ActorAccount, op, "")
+	}
+	decrypt := func(resource string) (*keys.KeyData, error) {
+		var k keys.PrivateKey
+		var err error
+		if resource == ResourceEncryption {
+			k, err = whole(keys.OpEncrypt)
+		} else {
+			k, err = a.StoreKey(resource)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if svc == nil {
 			return privateKeyData(k)
 		}
 		kd, share, err := splitKey(resource, k, svc, rand)
@@ -162,6 +197,22 @@ func (a *AccountSecrets) activationCommon(g *Grant, svc *ServiceGrant, rand io.R
 		serviced = append(serviced, *share)
 		return kd, nil
 	}
+	ac, err := fillCommon(g, svc, whole, decrypt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ac, serviced, nil
+}
+
+// fillCommon fills an ActivationCommon with the keys grant names: whole
+// names the signature (and, without svc, authentication) keys by
+// operation, decrypt grants the decryption key of a resource
+// (ResourceEncryption or a store label) in whatever degree the caller
+// chose. With svc, CommonAuthentication is never granted (docs/devices.md
+// §3) and each store entry names its service share.
+func fillCommon(g *Grant, svc *ServiceGrant, whole func(keys.Operation) (keys.PrivateKey, error),
+	decrypt func(resource string) (*keys.KeyData, error)) (*ActivationCommon, error) {
+	ac := &ActivationCommon{}
 	for _, f := range []struct {
 		dst     **keys.KeyData
 		want    bool
@@ -177,22 +228,25 @@ func (a *AccountSecrets) activationCommon(g *Grant, svc *ServiceGrant, rand io.R
 		if !f.want {
 			continue
 		}
-		k, err := a.sk.key(keys.TypeComplete, keys.ActorAccount, f.op, "")
-		if err != nil {
-			return nil, nil, err
+		var err error
+		if f.decrypt {
+			if *f.dst, err = decrypt(ResourceEncryption); err != nil {
+				return nil, err
+			}
+			continue
 		}
-		if *f.dst, err = grantKey(ResourceEncryption, k, f.decrypt); err != nil {
-			return nil, nil, err
+		k, err := whole(f.op)
+		if err != nil {
+			return nil, err
+		}
+		if *f.dst, err = privateKeyData(k); err != nil {
+			return nil, err
 		}
 	}
 	for _, label := range g.Stores {
-		k, err := a.StoreKey(label)
+		kd, err := decrypt(label)
 		if err != nil {
-			return nil, nil, err
-		}
-		kd, err := grantKey(label, k, true)
-		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		e := ActivationEntry{Resource: label, Key: kd}
 		if svc != nil {
@@ -200,5 +254,5 @@ func (a *AccountSecrets) activationCommon(g *Grant, svc *ServiceGrant, rand io.R
 		}
 		ac.Entries = append(ac.Entries, e)
 	}
-	return ac, serviced, nil
+	return ac, nil
 }

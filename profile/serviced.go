@@ -7,8 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mathmesh/mesh/dare"
-	"github.com/mathmesh/mesh/jsonb"
 	"github.com/mathmesh/mesh/keys"
 	"github.com/mathmesh/mesh/threshold"
 )
@@ -79,34 +77,34 @@ func splitKey(resource string, k keys.PrivateKey, svc *ServiceGrant, rand io.Rea
 	if err != nil {
 		return nil, nil, fmt.Errorf("profile: splitting the %s key: %w", resource, err)
 	}
-	raw := k.Algorithm().String() + "z"
-	device, err := (&keys.PrivateKeyECDH{Curve: raw, Private: parts[0].Bytes()}).PrivateKey()
+	kd, capID, err := deviceShareData(k.Public(), parts[0])
 	if err != nil {
 		return nil, nil, fmt.Errorf("profile: the device share of %s: %w", resource, err)
+	}
+	env, err := SealKeyShare(k.Public(), capID, parts[1], svc.AccessEncrypt, rand)
+	if err != nil {
+		return nil, nil, fmt.Errorf("profile: the service share of %s: %w", resource, err)
+	}
+	return kd, &ServicedShare{Resource: resource, Primary: k.Public(), CapabilityID: capID, EnvelopedKeyShare: env}, nil
+}
+
+// deviceShareData is the device's KeyData of its share d of the key
+// primary (see the package notes above) and the capability Id it names:
+// the fingerprint of d's public key.
+func deviceShareData(primary keys.PublicKey, d *threshold.PrivateKey) (*keys.KeyData, string, error) {
+	device, err := (&keys.PrivateKeyECDH{Curve: primary.Algorithm().String() + "z", Private: d.Bytes()}).PrivateKey()
+	if err != nil {
+		return nil, "", err
 	}
 	capID := device.Public().Fingerprint()
 	dj, err := keys.NewPrivateKeyECDH(device)
 	if err != nil {
-		return nil, nil, fmt.Errorf("profile: %w", err)
+		return nil, "", err
 	}
 	dj.Kid, dj.Public = capID, device.Public().Bytes()
-	kd := keys.NewKeyData(k.Public())
+	kd := keys.NewKeyData(primary)
 	kd.PrivateParameters = &keys.Key{PrivateKeyECDH: dj}
-
-	skd := keys.NewKeyData(k.Public())
-	skd.PrivateParameters = &keys.Key{PrivateKeyECDH: &keys.PrivateKeyECDH{Kid: capID, Curve: raw, Private: parts[1].Bytes()}}
-	payload, err := jsonb.MarshalTagged(TagKeyData, skd, jsonb.JSON)
-	if err != nil {
-		return nil, nil, fmt.Errorf("profile: encoding the service share of %s: %w", resource, err)
-	}
-	defer clear(payload)
-	env, err := dare.Seal(payload, &dare.EncodeOptions{Recipients: []keys.PublicKey{svc.AccessEncrypt},
-		ContentMeta: &dare.ContentMeta{ContentType: ContentTypeObject, MessageType: TagKeyData, UniqueID: capID},
-		Rand:        rand})
-	if err != nil {
-		return nil, nil, fmt.Errorf("profile: enveloping the service share of %s: %w", resource, err)
-	}
-	return kd, &ServicedShare{Resource: resource, Primary: k.Public(), CapabilityID: capID, EnvelopedKeyShare: env}, nil
+	return kd, capID, nil
 }
 
 // KeyShare is a device's share d of a key granted with degree Service. It

@@ -189,9 +189,11 @@ type OperateResponse struct {
 }
 
 // CryptographicOperation is the tagged (TStruct) operation of an Operate
-// request. Only key agreement is defined (protocol.md §4.12).
+// request: key agreement (protocol.md §4.12) or, our extension, the
+// re-share of a key share to a new device (docs/devices.md §7).
 type CryptographicOperation struct {
 	KeyAgreement *CryptographicOperationKeyAgreement `json:"CryptographicOperationKeyAgreement,omitempty"`
+	Reshare      *CryptographicOperationReshare      `json:"CryptographicOperationReshare,omitempty"`
 }
 
 // CryptographicOperationKeyAgreement asks for the partial key agreement of
@@ -207,6 +209,7 @@ type CryptographicOperationKeyAgreement struct {
 type CryptographicResult struct {
 	Error        *CryptographicResultError        `json:"CryptographicResult,omitempty"`
 	KeyAgreement *CryptographicResultKeyAgreement `json:"CryptographicResultKeyAgreement,omitempty"`
+	Reshare      *CryptographicResultReshare      `json:"CryptographicResultReshare,omitempty"`
 }
 
 // CryptographicResultError reports a refused operation.
@@ -220,4 +223,29 @@ type CryptographicResultError struct {
 type CryptographicResultKeyAgreement struct {
 	Error        string    `json:"Error,omitempty"`
 	KeyAgreement *keys.Key `json:"KeyAgreement,omitempty"`
+}
+
+// CryptographicOperationReshare asks the service to re-share its share s_A
+// in the caller's CapabilityDecryptServiced KeyId to a new device
+// (docs/devices.md §7): EnvelopedDelta is r, a tagged KeyData enveloped to
+// the host's AccessEncrypt key whose kid is ShareId; the service answers
+// s_N = s_A + r enveloped to itself. ShareId is the new capability's Id,
+// the fingerprint of the new device's share public key SharePublic
+// (threshold wire form), which must satisfy SharePublic + s_N·G = the
+// whole key. GranteeUdf is the new device's overlaid authentication key.
+// Only an administration device whose capability KeyId is active and
+// granted to its own key may ask.
+type CryptographicOperationReshare struct {
+	KeyId          string    `json:"KeyId,omitempty"`
+	ShareId        string    `json:"ShareId,omitempty"`
+	SharePublic    []byte    `json:"SharePublic,omitempty"`
+	GranteeUdf     string    `json:"GranteeUdf,omitempty"`
+	EnvelopedDelta jsonb.Raw `json:"EnvelopedDelta,omitempty"`
+}
+
+// CryptographicResultReshare answers a Reshare: s_N as a tagged KeyData
+// (kid = ShareId) enveloped to the host's AccessEncrypt key alone, for the
+// new device's CapabilityDecryptServiced.
+type CryptographicResultReshare struct {
+	EnvelopedKeyShare jsonb.Raw `json:"EnvelopedKeyShare,omitempty"`
 }

@@ -26,6 +26,10 @@ const (
 	// maxContainersPerAccount bounds the containers (catalogs and spools)
 	// one account may create.
 	maxContainersPerAccount = 256
+	// maxReshareDelta bounds the EnvelopedDelta of one Operate Reshare (a
+	// tagged KeyData with one scalar, enveloped to the host key: about
+	// 1 KB).
+	maxReshareDelta = 16 << 10
 	// shutdownGrace bounds the wait for in-flight requests on shutdown.
 	shutdownGrace = 20 * time.Second
 	// readHeaderTimeout, readTimeout, writeTimeout and idleTimeout bound the

@@ -2,21 +2,20 @@ package service
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/mathmesh/mesh/dare"
 	"github.com/mathmesh/mesh/jsonb"
 	"github.com/mathmesh/mesh/keys"
+	"github.com/mathmesh/mesh/profile"
 	"github.com/mathmesh/mesh/protocol"
-	"github.com/mathmesh/mesh/threshold"
 	"github.com/mathmesh/mesh/udf"
 )
 
 // operate answers Operate (protocol.md §4.12): for each key agreement, the
 // service's share in the CapabilityDecryptServiced named by KeyId (which
 // must be active and granted to the caller's key) is decrypted with the
-// host key and multiplied with PublicKey. A refused operation gets an Error
-// result; the others still run.
+// host key and multiplied with PublicKey; for each Reshare, the caller's
+// share is re-shared to a new device (reshare, docs/devices.md §7). A
+// refused operation gets an Error result; the others still run.
 func (s *Service) operate(ctx context.Context, p *principal, inner jsonb.Raw) (protocol.Response, error) {
 	var req protocol.OperateRequest
 	if err := decode(protocol.TxOperate, inner, &req); err != nil {
@@ -31,14 +30,20 @@ func (s *Service) operate(ctx context.Context, p *principal, inner jsonb.Raw) (p
 	}
 	resp := &protocol.OperateResponse{MeshResponse: protocol.MeshResponse{ID: req.ID}}
 	for i, op := range req.Operations {
-		r, err := s.keyAgreement(ctx, acct, p.cred.keyID, op.KeyAgreement)
+		var res protocol.CryptographicResult
+		switch {
+		case op.Reshare != nil && op.KeyAgreement != nil:
+			err = refuse(protocol.StatusBadRequest, "an operation must be exactly one of key agreement and Reshare")
+		case op.Reshare != nil:
+			res.Reshare, err = s.reshare(ctx, p, acct, op.Reshare)
+		default:
+			res.KeyAgreement, err = s.keyAgreement(ctx, acct, p.cred.keyID, op.KeyAgreement)
+		}
 		if err != nil {
 			s.log.Info("operate refused", "account", acct.rec.ProfileUDF, "operation", i, "err", err)
-			resp.Results = append(resp.Results, protocol.CryptographicResult{
-				Error: &protocol.CryptographicResultError{Error: asError(err).Public}})
-			continue
+			res = protocol.CryptographicResult{Error: &protocol.CryptographicResultError{Error: asError(err).Public}}
 		}
-		resp.Results = append(resp.Results, protocol.CryptographicResult{KeyAgreement: r})
+		resp.Results = append(resp.Results, res)
 	}
 	return resp, nil
 }
@@ -95,43 +100,20 @@ func (s *Service) keyAgreement(ctx context.Context, acct *accountInfo, caller st
 	if capab.GranteeUdf == "" || !udf.Equal(capab.GranteeUdf, caller) {
 		return nil, refuse(protocol.StatusNotAuthorized, "capability %s is not granted to this caller's key", truncate(op.KeyId))
 	}
-	share, err := s.serviceShare(capab.EnvelopedKeyShare)
+	opened, err := profile.OpenKeyShare("the service share of capability "+truncate(op.KeyId), capab.EnvelopedKeyShare, s.id.access)
 	if err != nil {
 		return nil, refuseCause(protocol.StatusNotAuthorized, err, "capability %s holds no usable key share", truncate(op.KeyId))
 	}
+	// The share must be the capability's own (kid = Id): an envelope
+	// copied under another Id is refused (docs/devices.md §7).
+	if opened.Kid != op.KeyId {
+		return nil, refuse(protocol.StatusNotAuthorized, "capability %s holds the key share of %s", truncate(op.KeyId), truncate(opened.Kid))
+	}
+	share := opened.Share
 	partial, err := share.Partial(op.PublicKey.PublicKeyECDH.Public)
 	if err != nil {
 		return nil, refuseCause(protocol.StatusBadRequest, err, "PublicKey is not a valid %s point", share.Curve().Name())
 	}
 	return &protocol.CryptographicResultKeyAgreement{KeyAgreement: &keys.Key{
 		PublicKeyECDH: &keys.PublicKeyECDH{Curve: op.PublicKey.PublicKeyECDH.Curve, Public: partial}}}, nil
-}
-
-// serviceShare decrypts a key share enveloped to the host's AccessEncrypt
-// key: the payload is a tagged KeyData ({"KeyData": {...}}) whose
-// PrivateParameters is a PrivateKeyECDH holding the share's scalar under a
-// "z" curve name (threshold.md §4.2).
-func (s *Service) serviceShare(env []byte) (*threshold.PrivateKey, error) {
-	payload, _, err := dare.Open(env, &dare.Keyring{Private: []keys.PrivateKey{s.id.access}})
-	if err != nil {
-		return nil, err
-	}
-	tag, inner, err := jsonb.ReadTag(payload)
-	if err != nil || tag != "KeyData" {
-		return nil, fmt.Errorf("key share payload is not a KeyData (tag %q): %v", tag, err)
-	}
-	var kd keys.KeyData
-	if err := jsonb.Unmarshal(inner, &kd); err != nil {
-		return nil, err
-	}
-	if kd.PrivateParameters == nil || kd.PrivateParameters.PrivateKeyECDH == nil {
-		return nil, fmt.Errorf("key share has no PrivateKeyECDH")
-	}
-	jk := kd.PrivateParameters.PrivateKeyECDH
-	curves := map[string]*threshold.Curve{"X448z": threshold.X448, "X25519z": threshold.X25519}
-	c, ok := curves[jk.Curve]
-	if !ok {
-		return nil, fmt.Errorf("key share curve %q, want X448z or X25519z", jk.Curve)
-	}
-	return c.NewPrivateKey(jk.Private)
 }
