@@ -95,14 +95,14 @@ func TestTwoNodes(t *testing.T) {
 	b := startNode(t, url, dir)
 	acct := bindWith(t, a, a.Service().UDF, "alice@example.com")
 	d := connectDevice(t, a, acct)
-	resp := transact(t, a, d.cred, protocol.SpoolInbound, entry(t, "message through A"))
+	resp := transact(t, a, d.cred, protocol.CatalogCredential, entry(t, "entry through A"))
 	st, err := b.Status(ctx, d.cred, &protocol.StatusRequest{})
 	if err != nil {
 		t.Fatalf("Status through B: %v", err)
 	}
 	var seen bool
 	for _, c := range st.ContainerStatus {
-		seen = seen || (c.Container == protocol.SpoolInbound && c.Index == resp.Entries[0].IndexContainer+1)
+		seen = seen || (c.Container == protocol.CatalogCredential && c.Index == resp.Entries[0].IndexContainer+1)
 	}
 	if !seen {
 		t.Errorf("node B's status %v lacks the entry appended through A", st.ContainerStatus)
