@@ -40,6 +40,7 @@ func (a *Account) Status(ctx context.Context) (*StatusResult, error) {
 	}
 	st, err := pc.Status(ctx, cred, &protocol.StatusRequest{
 		MeshRequestUser: protocol.MeshRequestUser{Account: a.rec.ProfileUdf}, DeviceUDF: a.rec.DeviceUdf,
+		CatalogedDeviceDigest: a.rec.CatalogedDeviceDigest,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("client: status of %s: %w", a.rec.AccountAddress, err)
