@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/mathmesh/mesh/agent/approval"
 	"github.com/mathmesh/mesh/agent/keystore"
 	"github.com/mathmesh/mesh/agent/localapi"
 	"github.com/mathmesh/mesh/agent/pluginhost"
@@ -39,6 +40,10 @@ type Config struct {
 	Registry     []string       // plugins.hcl files, in order; missing files are skipped
 	SyncInterval time.Duration  // zero: DefaultSyncInterval
 	Logger       *slog.Logger
+	// Approver confirms each use of a key with the confirm constraint
+	// (ssh-add -c); nil: the askpass program of the environment
+	// (approval.NewAskpass). The agent shows its prompts one at a time.
+	Approver approval.Approver
 }
 
 // Agent is one running mesh-agent.
@@ -72,6 +77,10 @@ func New(cfg Config) (*Agent, error) {
 	if cfg.SyncInterval <= 0 {
 		cfg.SyncInterval = DefaultSyncInterval
 	}
+	if cfg.Approver == nil {
+		cfg.Approver = approval.NewAskpass("", os.Getenv)
+	}
+	approver := approval.Serialize(cfg.Approver)
 	reg, err := pluginhost.LoadRegistry(cfg.Registry...)
 	if err != nil {
 		return nil, err
@@ -85,7 +94,7 @@ func New(cfg Config) (*Agent, error) {
 		RuntimeDir: cfg.RuntimeDir, StateDir: cfg.StateDir,
 		Backend: func(name string, d sdk.Description) sdk.HostBackend {
 			a.rec.attach(name, d) // a new process: the old handles are void
-			return &pluginBackend{name: name, desc: d, keys: a.keys, rec: a.rec}
+			return &pluginBackend{name: name, desc: d, keys: a.keys, rec: a.rec, approver: approver, log: cfg.Logger}
 		},
 	})
 	a.rec.host = a.plugins

@@ -3,7 +3,9 @@ package agent
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
+	"github.com/mathmesh/mesh/agent/approval"
 	"github.com/mathmesh/mesh/agent/keystore"
 	"github.com/mathmesh/mesh/catalog"
 	"github.com/mathmesh/mesh/profile"
@@ -14,14 +16,16 @@ import (
 // keys from the session key store under that plugin's handles; read access
 // to the public views of the entry types the agent can redact (SSH
 // applications, credentials) within the scopes the plugin declared, and
-// their events; no writes, reveals or exports. Confirmation is denied
-// because the agent has no approval module yet, so keys with the confirm
-// constraint cannot be used.
+// their events; no writes, reveals or exports. Every use of a key with the
+// confirm constraint is put to the approver (keyops.go); plugin-level
+// Interaction.Confirm requests are still denied.
 type pluginBackend struct {
-	name string
-	desc sdk.Description
-	keys *keystore.Store
-	rec  *reconciler
+	name     string
+	desc     sdk.Description
+	keys     *keystore.Store
+	rec      *reconciler
+	approver approval.Approver // serialised; asked for confirm keys only
+	log      *slog.Logger
 }
 
 var _ sdk.HostBackend = (*pluginBackend)(nil)
@@ -30,8 +34,8 @@ func (b *pluginBackend) ListKeys(_ context.Context, q sdk.KeyQuery) ([]sdk.KeyIn
 	return b.keys.List(b.name, q), nil
 }
 
-func (b *pluginBackend) OpenChannel(context.Context, sdk.ChannelOpen) (sdk.KeyOps, error) {
-	return &keyOps{b: b}, nil
+func (b *pluginBackend) OpenChannel(_ context.Context, o sdk.ChannelOpen) (sdk.KeyOps, error) {
+	return &keyOps{b: b, peer: o.Peer, cc: o.Context}, nil
 }
 
 func (b *pluginBackend) GenerateKey(context.Context, sdk.GenerateRequest) (sdk.KeyInfo, error) {
@@ -128,37 +132,3 @@ func (b *pluginBackend) Confirm(context.Context, sdk.Prompt) (sdk.Decision, erro
 }
 
 func (b *pluginBackend) Audit(context.Context, sdk.AuditEvent) error { return nil }
-
-// keyOps serves one key channel of the plugin from the key store.
-type keyOps struct{ b *pluginBackend }
-
-func (o *keyOps) confirm(handle string) error {
-	if o.b.keys.NeedsConfirm(o.b.name, handle) {
-		return sdk.NewError(sdk.ErrDenied, "agent: the key requires confirmation and no approver is available")
-	}
-	return nil
-}
-
-func (o *keyOps) Sign(_ context.Context, r sdk.SignRequest) ([]byte, error) {
-	if err := o.confirm(r.Handle); err != nil {
-		return nil, err
-	}
-	return o.b.keys.Sign(o.b.name, r)
-}
-
-func (o *keyOps) Decrypt(_ context.Context, r sdk.DecryptRequest) ([]byte, error) {
-	if err := o.confirm(r.Handle); err != nil {
-		return nil, err
-	}
-	return o.b.keys.Decrypt(o.b.name, r)
-}
-
-func (o *keyOps) Agree(_ context.Context, r sdk.AgreeRequest) ([]byte, error) {
-	if err := o.confirm(r.Handle); err != nil {
-		return nil, err
-	}
-	return o.b.keys.Agree(o.b.name, r)
-}
-
-func (o *keyOps) UpdateContext(context.Context, sdk.ClientContext) error { return nil }
-func (o *keyOps) Close() error                                           { return nil }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mathmesh/mesh/agent/approval"
 	"github.com/mathmesh/mesh/agent/localapi"
 	"github.com/mathmesh/mesh/client"
 )
@@ -44,6 +45,7 @@ func run(args []string, stderr io.Writer) error {
 	var registries multiFlag
 	fs.Var(&registries, "registry", "plugins.hcl file (repeatable; default /etc/mesh/plugins.hcl then $XDG_CONFIG_HOME/mesh/plugins.hcl)")
 	verbose := fs.Bool("verbose", false, "log debug messages")
+	askpass := fs.String("askpass", "", "program confirming uses of ssh-add -c keys (default $SSH_ASKPASS, then "+approval.DefaultAskpass+")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,7 +75,8 @@ func run(args []string, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	a, err := New(Config{Client: c, Socket: *socket, Registry: registries, SyncInterval: *interval,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))})
+		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Approver: approval.NewAskpass(*askpass, os.Getenv)})
 	if err != nil {
 		return err
 	}

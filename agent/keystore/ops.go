@@ -10,6 +10,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 
 	"github.com/mathmesh/mesh/sdk"
 )
@@ -116,10 +117,16 @@ func (s *Store) Agree(plugin string, r sdk.AgreeRequest) ([]byte, error) {
 	return out, nil
 }
 
-// NeedsConfirm reports whether the key of handle requires a prompt per use.
-func (s *Store) NeedsConfirm(plugin, handle string) bool {
+// Info returns the public description of the key of handle if plugin may
+// use it for purpose and its lifetime has not ended.
+func (s *Store) Info(plugin, handle, purpose string) (sdk.KeyInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k, ok := s.keys[handle]
-	return ok && k.plugin == plugin && k.info.Constraints.Confirm
+	if !ok || k.plugin != plugin || expired(k, s.now()) || !k.info.HasPurpose(purpose) {
+		return sdk.KeyInfo{}, false
+	}
+	info := k.info
+	info.Purposes = slices.Clone(info.Purposes)
+	return info, true
 }

@@ -165,7 +165,7 @@ func (m *machine) must(t *testing.T, args ...string) string {
 // startAgent writes plugins.hcl naming the plugin binary and its SHA-256,
 // runs `meshman agent start`, and returns SSH_AUTH_SOCK from `meshman agent
 // env`. The agent is stopped at cleanup.
-func (m *machine) startAgent(t *testing.T) string {
+func (m *machine) startAgent(t *testing.T, extraEnv ...string) string {
 	t.Helper()
 	plugin := filepath.Join(m.bin, "mesh-plugin-ssh")
 	b, err := os.ReadFile(plugin)
@@ -178,22 +178,31 @@ func (m *machine) startAgent(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(m.config, "mesh", "plugins.hcl"), []byte(hcl), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	started := m.must(t, "agent", "start")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(m.bin, "meshman"), "agent", "start")
+	cmd.Env = append(m.env(), extraEnv...)
+	cmd.Dir = filepath.Dir(m.home)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s> meshman agent start: %v\n%s", m.name, err, out)
+	}
+	started := string(out)
 	pid := pidRE.FindStringSubmatch(started)
 	if pid == nil {
 		t.Fatalf("meshman agent start printed no pid: %s", started)
 	}
 	m.agentPID, _ = strconv.Atoi(pid[1])
 	t.Cleanup(func() { m.stopAgent(t) })
-	out := m.must(t, "agent", "env")
-	for _, line := range strings.Split(out, "\n") {
+	env := m.must(t, "agent", "env")
+	for _, line := range strings.Split(env, "\n") {
 		if v, ok := strings.CutPrefix(line, "SSH_AUTH_SOCK='"); ok {
 			sock, _, _ := strings.Cut(v, "'")
 			m.waitPlugin(t)
 			return sock
 		}
 	}
-	t.Fatalf("meshman agent env printed no SSH_AUTH_SOCK:\n%s", out)
+	t.Fatalf("meshman agent env printed no SSH_AUTH_SOCK:\n%s", env)
 	return ""
 }
 

@@ -1,6 +1,8 @@
 package integration
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mathmesh/mesh/plugins/ssh/sshplugin/sshdtest"
+	"golang.org/x/crypto/ssh"
 )
 
 // syncWait bounds how long a catalog change takes to reach a running agent
@@ -36,7 +39,8 @@ func TestSSHLoginThroughMeshAgent(t *testing.T) {
 		t.Fatalf("ssh get printed %q, ssh create %q", got, pub)
 	}
 	sshd.Authorize(t, pub)
-	sock := alice.startAgent(t)
+	ask := newAskpass(t)
+	sock := alice.startAgent(t, "SSH_ASKPASS="+ask.prog, "SSH_ASKPASS_REQUIRE=force")
 
 	t.Run("login", func(t *testing.T) {
 		eventually(t, syncWait, "login through mesh-agent", func() (bool, string) {
@@ -80,6 +84,11 @@ func TestSSHLoginThroughMeshAgent(t *testing.T) {
 			t.Fatalf("login after ssh-add -D: %v\n%s", err, out)
 		}
 	})
+	t.Run("ssh-add -c asks the askpass program", func(t *testing.T) {
+		confirmThroughAskpass(t, sshd, sock, ask)
+		sshd.ResetAuthorized(t)
+		sshd.Authorize(t, pub)
+	})
 	t.Run("login fails after ssh delete", func(t *testing.T) {
 		alice.must(t, "ssh", "delete", "work")
 		eventually(t, syncWait, "login refused after ssh delete", func() (bool, string) {
@@ -121,6 +130,92 @@ func TestSSHLoginThroughMeshAgent(t *testing.T) {
 			return err == nil, out
 		})
 	})
+}
+
+// askpass is a fake SSH_ASKPASS program for mesh-agent: it appends its
+// argument (the prompt) and SSH_ASKPASS_PROMPT to log and exits with the
+// status written in answer.
+type askpass struct{ prog, log, answer string }
+
+func newAskpass(t *testing.T) askpass {
+	t.Helper()
+	d := t.TempDir()
+	a := askpass{prog: filepath.Join(d, "askpass"), log: filepath.Join(d, "log"), answer: filepath.Join(d, "answer")}
+	script := fmt.Sprintf("#!/bin/sh\nprintf '%%s|%%s\\n' \"$SSH_ASKPASS_PROMPT\" \"$1\" >> %q\nexit \"$(cat %q)\"\n", a.log, a.answer)
+	if err := os.WriteFile(a.prog, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	a.set(t, "1")
+	return a
+}
+
+func (a askpass) set(t *testing.T, status string) {
+	t.Helper()
+	if err := os.WriteFile(a.answer, []byte(status), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (a askpass) prompts(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(a.log)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// confirmThroughAskpass adds a key with ssh-add -c through mesh-agent and
+// logs in with it: refused while the askpass program says no, accepted once
+// it says yes. The prompt names the key, the ssh client and the sshd host
+// key. No prompt appears for the unconstrained Mesh key before.
+func confirmThroughAskpass(t *testing.T, sshd *sshdtest.SSHD, sock string, ask askpass) {
+	if got := ask.prompts(t); got != "" {
+		t.Fatalf("askpass ran for unconstrained keys:\n%s", got)
+	}
+	env := map[string]string{"SSH_AUTH_SOCK": sock}
+	key := filepath.Join(sshd.Dir, "id_careful")
+	sshd.Run(t, "ssh-keygen", nil, "-q", "-t", "ed25519", "-N", "", "-C", "careful", "-f", key)
+	sshd.Run(t, "ssh-add", env, "-c", key)
+	defer sshd.Run(t, "ssh-add", env, "-D")
+	line, err := os.ReadFile(key + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpub, _, _, _, err := ssh.ParseAuthorizedKey(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, _, _, _, err := ssh.ParseAuthorizedKey([]byte(sshd.HostKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshd.ResetAuthorized(t)
+	sshd.Authorize(t, strings.TrimSpace(string(line)))
+
+	ask.set(t, "1")
+	if out, err := sshd.Login(t, sock); err == nil {
+		t.Fatalf("login with an ssh-add -c key succeeded although askpass denied:\n%s", out)
+	}
+	denied := ask.prompts(t)
+	if denied == "" {
+		t.Fatal("login was refused without asking askpass")
+	}
+	ask.set(t, "0")
+	if out, err := sshd.Login(t, sock); err != nil {
+		t.Fatalf("login with an ssh-add -c key after askpass approved: %v\n%s", err, out)
+	}
+	prompts := ask.prompts(t)
+	sshExe, err := filepath.EvalSymlinks(sshd.Path("ssh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"confirm|Allow sign with key \"careful\"?", "Key fingerprint " + ssh.FingerprintSHA256(cpub),
+		"Requested by \"" + sshExe + "\"", "host key " + ssh.FingerprintSHA256(host) + ", direct connection."} {
+		if !strings.Contains(prompts, want) {
+			t.Errorf("askpass prompts lack %q:\n%s", want, prompts)
+		}
+	}
 }
 
 // signThroughAgent signs a message with ssh-keygen -Y sign through the
