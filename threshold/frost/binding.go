@@ -62,14 +62,19 @@ func (cs *Ciphersuite) bindingFactors(groupPublic group.Element, list []Commitme
 // groupCommitment is RFC 9591 §4.5 compute_group_commitment:
 // R = Σ Dᵢ + ρᵢ·Eᵢ (public values, variable time).
 func (cs *Ciphersuite) groupCommitment(list []Commitment, rho []group.Scalar) group.Element {
-	one := cs.idScalar(1)
-	s := make([]group.Scalar, 0, 2*len(list))
-	p := make([]group.Element, 0, 2*len(list))
+	// Σ D_i + Σ ρ_i·E_i: the hiding commitments have coefficient 1, so they
+	// are added directly and only the binding terms go through the
+	// (variable-time, public-input) multi-scalar multiplication.
+	s := make([]group.Scalar, 0, len(list))
+	p := make([]group.Element, 0, len(list))
+	hiding := cs.g.NewElement()
 	for i, c := range list {
-		s = append(s, one, rho[i])
-		p = append(p, c.Hiding, c.Binding)
+		hiding.Add(hiding, c.Hiding)
+		s = append(s, rho[i])
+		p = append(p, c.Binding)
 	}
-	return cs.g.VarTimeMultiScalarMult(s, p)
+	r := cs.g.VarTimeMultiScalarMult(s, p)
+	return r.Add(r, hiding)
 }
 
 // challenge is RFC 9591 §4.6 compute_challenge: H2(R ‖ PK ‖ msg).
