@@ -210,13 +210,19 @@ func (a *Account) openInvitation(ctx context.Context, env []byte, ring *dare.Key
 		return j, nil, err
 	}
 	j.Group, j.Capability = gs.address, gs.capID
-	if signer := a.knownSigner(ctx, inv.Sender); signer != nil {
-		var again GroupInvitation
-		if err := profile.OpenSigned(env, ring, signer, TagGroupInvitation, &again); err != nil {
-			return j, nil, fmt.Errorf("client: the group invitation claims to come from %s but is not signed by its CommonSignature key: %w", inv.Sender, err)
-		}
-		j.Verified = true
+	// protocol.md F8: the administrator must be a contact. An invitation
+	// whose signature cannot be checked is left open: anyone can make a
+	// self-signed ProfileGroup for any address, and storing it would let a
+	// stranger on the allow-list stand in for a group this account encrypts to.
+	signer := a.knownSigner(ctx, inv.Sender)
+	if signer == nil {
+		return j, nil, fmt.Errorf("client: the group invitation claims to come from %q, which is neither a contact nor an account of this machine, so its signature cannot be checked; add the sender as a contact and sync again", inv.Sender)
 	}
+	var again GroupInvitation
+	if err := profile.OpenSigned(env, ring, signer, TagGroupInvitation, &again); err != nil {
+		return j, nil, fmt.Errorf("client: the group invitation claims to come from %s but is not signed by its CommonSignature key: %w", inv.Sender, err)
+	}
+	j.Verified = true
 	cc := &catalog.CatalogedContact{Key: gs.profileUDF, Contact: &catalog.TaggedContact{ContactGroup: inv.Contact.ContactGroup}}
 	return j, cc, nil
 }

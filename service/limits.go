@@ -56,4 +56,9 @@ const (
 	// recipient's service could not be reached for.
 	deliveryAttempts = 4
 	deliveryBackoff  = 2 * time.Second
+	// maxRetrying bounds the deliveries being retried in the background at
+	// once (each holds a goroutine and a message of up to 32 KB); beyond it
+	// a pending delivery is not retried and its message stays Initial, as
+	// after a restart (docs/messaging.md §2).
+	maxRetrying = 1024
 )

@@ -275,8 +275,18 @@ func (s *Service) finishOutbound(ctx context.Context, plan *transactPlan, resp *
 	if out == nil || len(out.remote) == 0 {
 		return nil
 	}
+	// A domain whose service cannot be reached is not tried again for the
+	// other deliveries of this Transact (each attempt may take peerTimeout).
+	down := map[string]string{}
 	for _, d := range out.remote {
+		if reason, ok := down[d.domain]; ok {
+			d.result, d.reason = resultPending, reason
+			continue
+		}
 		s.msg.deliver(ctx, out.sender, d)
+		if d.result == resultPending {
+			down[d.domain] = d.reason
+		}
 	}
 	if err := s.msg.record(ctx, out.sender, out.remote); err != nil {
 		return err
@@ -286,8 +296,7 @@ func (s *Service) finishOutbound(ctx context.Context, plan *transactPlan, resp *
 		resp.Entries = append(resp.Entries, protocol.EntryResponse{IndexRequest: d.request, Result: d.result})
 		switch d.result {
 		case resultPending:
-			s.msg.retries.Add(1)
-			go s.msg.retry(out.sender, d)
+			s.msg.startRetry(out.sender, d)
 		case protocol.ResultReject:
 			refused = append(refused, fmt.Sprintf("%s: %s", d.address, d.reason))
 		}
@@ -297,6 +306,23 @@ func (s *Service) finishOutbound(ctx context.Context, plan *transactPlan, resp *
 			strings.Join(refused, "; "))
 	}
 	return nil
+}
+
+// startRetry retries a pending delivery in the background, unless
+// maxRetrying deliveries are being retried already: then the message stays
+// Initial in MMM_Outbound, as a delivery abandoned after its last attempt.
+func (m *messaging) startRetry(sender *accountInfo, d *remoteDelivery) {
+	if m.retrying.Add(1) > maxRetrying {
+		m.retrying.Add(-1)
+		m.s.log.Warn("outbound delivery not retried: too many deliveries pending", "sender", sender.address,
+			"recipient", d.address, "message", d.msg.meta.UniqueID, "limit", maxRetrying)
+		return
+	}
+	m.retries.Add(1)
+	go func() {
+		defer m.retrying.Add(-1)
+		m.retry(sender, d)
+	}()
 }
 
 // retry posts a delivery again, with backoff, until it is accepted or

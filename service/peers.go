@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mathmesh/mesh/protocol"
@@ -32,6 +33,8 @@ type messaging struct {
 	// resolver answers the DNS queries of discovery.
 	resolver *net.Resolver
 	retries  sync.WaitGroup
+	// retrying counts the deliveries being retried (at most maxRetrying).
+	retrying atomic.Int64
 }
 
 // peer is a discovered and greeted service.

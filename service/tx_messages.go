@@ -1,9 +1,11 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mathmesh/mesh/catalog"
 	"github.com/mathmesh/mesh/dare"
@@ -37,6 +39,9 @@ func (s *Service) post(ctx context.Context, p *principal, inner jsonb.Raw) (prot
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPostedMessages(sender, infos, req.Accounts); err != nil {
+		return nil, err
+	}
 	resp := &protocol.PostResponse{TransactResponse: protocol.TransactResponse{MeshResponse: protocol.MeshResponse{ID: req.ID}}}
 	var batches []store.Batch
 	for _, addr := range req.Accounts {
@@ -63,6 +68,38 @@ func (s *Service) post(ctx context.Context, p *principal, inner jsonb.Raw) (prot
 		resp.Entries = append(resp.Entries, protocol.EntryResponse{IndexRequest: int64(i), IndexContainer: first[i], Result: protocol.ResultAccept})
 	}
 	return resp, nil
+}
+
+// checkPostedMessages checks what the service can read of the messages a
+// peer posts for sender (docs/messaging.md §3): each message in the clear
+// (a first contact request) must open as the type its ContentMeta declares,
+// the one the inbound policy filters on (profile.Open), and come from sender, the
+// address whose domain checkSendingService attributed to the posting
+// service, and be for one of accounts. Otherwise the service of one domain
+// could deliver contact requests in the name of another domain's accounts.
+// Encrypted messages are checked end to end by the recipient's device.
+func checkPostedMessages(sender string, infos []*envelopeInfo, accounts []string) error {
+	for i, m := range infos {
+		res, err := dare.Verify(bytes.NewReader(m.canon), &dare.Keyring{})
+		if err != nil {
+			return refuseCause(protocol.StatusBadRequest, err, "Messages[%d] is not a valid DARE envelope", i)
+		}
+		if res.Encrypted {
+			continue
+		}
+		msg, _, err := spool.Open(m.canon, nil)
+		if err != nil {
+			return refuseCause(protocol.StatusBadRequest, err, "Messages[%d] is not a valid message of the type its ContentMeta names", i)
+		}
+		b := msg.Base()
+		switch {
+		case !strings.EqualFold(b.Sender, sender):
+			return refuse(protocol.StatusRefused, "Messages[%d] has Sender %q, but the service posted it for %s", i, truncate(b.Sender), sender)
+		case !containsFold(accounts, b.Recipient):
+			return refuse(protocol.StatusRefused, "Messages[%d] is for %q, which is not in Accounts", i, truncate(b.Recipient))
+		}
+	}
+	return nil
 }
 
 // claim answers Claim (protocol.md §4.10, schema.md §9.5): it finds the

@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"strings"
 
+	"github.com/mathmesh/mesh/catalog"
 	"github.com/mathmesh/mesh/jsonb"
 	"github.com/mathmesh/mesh/keys"
 	"github.com/mathmesh/mesh/profile"
@@ -21,7 +23,7 @@ func (s *Service) operate(ctx context.Context, p *principal, inner jsonb.Raw) (p
 	if err := decode(protocol.TxOperate, inner, &req); err != nil {
 		return nil, err
 	}
-	acct, err := s.operateAccount(ctx, p, req.AccountAddress)
+	acct, grantee, err := s.operateAccount(ctx, p, req.AccountAddress)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +39,7 @@ func (s *Service) operate(ctx context.Context, p *principal, inner jsonb.Raw) (p
 		case op.Reshare != nil:
 			res.Reshare, err = s.reshare(ctx, p, acct, op.Reshare)
 		default:
-			res.KeyAgreement, err = s.keyAgreement(ctx, acct, p.cred.keyID, op.KeyAgreement)
+			res.KeyAgreement, err = s.keyAgreement(ctx, acct, p.cred.keyID, grantee, op.KeyAgreement)
 		}
 		if err != nil {
 			s.log.Info("operate refused", "account", acct.rec.ProfileUDF, "operation", i, "err", err)
@@ -49,7 +51,8 @@ func (s *Service) operate(ctx context.Context, p *principal, inner jsonb.Raw) (p
 }
 
 // operateAccount returns the account whose capabilities an Operate uses
-// (protocol.md §4.12: AccountAddress, default the caller's account).
+// (protocol.md §4.12: AccountAddress, default the caller's account), and
+// whether the caller acts as the grantee of another account's capability.
 //
 // For the caller's own account this is requireUser: the account key
 // credential or an active connected device. For another account — an
@@ -60,29 +63,52 @@ func (s *Service) operate(ctx context.Context, p *principal, inner jsonb.Raw) (p
 // account key credential may do this: its key is the member account's
 // CommonAuthentication, which the member's service need not be asked about
 // because the MAC proves possession of it, and which connected devices
-// never hold (docs/devices.md §3), so a revoked device cannot use this
-// path to reach capabilities its own account withdrew.
-func (s *Service) operateAccount(ctx context.Context, p *principal, address string) (*accountInfo, error) {
+// never hold (docs/devices.md §3). Any key can be presented as an account
+// credential, though, so a connected device's own key is refused here (it
+// must use its connection credential, whose AccessCapability requireUser
+// checks), and keyAgreement answers on this path only for capabilities
+// granted to another account: a revoked device cannot reach its account's
+// capabilities this way.
+func (s *Service) operateAccount(ctx context.Context, p *principal, address string) (*accountInfo, bool, error) {
 	if p == nil {
-		return nil, refuse(protocol.StatusNotAuthorized, "this transaction needs a credential")
+		return nil, false, refuse(protocol.StatusNotAuthorized, "this transaction needs a credential")
 	}
 	if address == "" {
-		return s.requireUser(ctx, p)
+		acct, err := s.requireUser(ctx, p)
+		return acct, false, err
 	}
 	target, err := s.requireAccount(ctx, address)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if p.account != nil && p.account.rec.ProfileUDF == target.rec.ProfileUDF {
-		return s.requireUser(ctx, p)
+		acct, err := s.requireUser(ctx, p)
+		return acct, false, err
 	}
 	if p.cred.kind != protocol.CredentialAccount {
-		return nil, refuse(protocol.StatusNotAuthorized, "Operate on another account (%s) needs the account key credential of the grantee", truncate(address))
+		return nil, false, refuse(protocol.StatusNotAuthorized, "Operate on another account (%s) needs the account key credential of the grantee", truncate(address))
 	}
-	return target, nil
+	c, err := s.access.lookup(ctx, target.rec.ProfileUDF, p.cred.keyID)
+	if err != nil {
+		return nil, false, internal(err)
+	}
+	if c != nil && c.AccessCapability != nil {
+		return nil, false, refuse(protocol.StatusNotAuthorized, "key %s is a device of %s: it operates on its own account with its connection credential", p.cred.keyID, truncate(address))
+	}
+	return target, true, nil
 }
 
-func (s *Service) keyAgreement(ctx context.Context, acct *accountInfo, caller string, op *protocol.CryptographicOperationKeyAgreement) (*protocol.CryptographicResultKeyAgreement, error) {
+// grantedWithin reports whether capab was granted by acct to one of its
+// own devices (GranteeAccount is the account), or names no grantee account.
+func grantedWithin(capab *catalog.CapabilityDecryptServiced, acct *accountInfo) bool {
+	g := capab.GranteeAccount
+	return g == "" || strings.EqualFold(g, acct.address) || udf.Equal(g, acct.rec.ProfileUDF)
+}
+
+// keyAgreement answers one key agreement. On the grantee path (an Operate
+// on another account, operateAccount) only a capability granted to another
+// account is used.
+func (s *Service) keyAgreement(ctx context.Context, acct *accountInfo, caller string, grantee bool, op *protocol.CryptographicOperationKeyAgreement) (*protocol.CryptographicResultKeyAgreement, error) {
 	if op == nil || op.PublicKey == nil || op.PublicKey.PublicKeyECDH == nil {
 		return nil, refuse(protocol.StatusBadRequest, "only key agreement operations with a PublicKeyECDH are supported")
 	}
@@ -99,6 +125,9 @@ func (s *Service) keyAgreement(ctx context.Context, acct *accountInfo, caller st
 	}
 	if capab.GranteeUdf == "" || !udf.Equal(capab.GranteeUdf, caller) {
 		return nil, refuse(protocol.StatusNotAuthorized, "capability %s is not granted to this caller's key", truncate(op.KeyId))
+	}
+	if grantee && grantedWithin(capab, acct) {
+		return nil, refuse(protocol.StatusNotAuthorized, "capability %s is granted by %s to its own device: use that device's connection credential", truncate(op.KeyId), acct.address)
 	}
 	opened, err := profile.OpenKeyShare("the service share of capability "+truncate(op.KeyId), capab.EnvelopedKeyShare, s.id.access)
 	if err != nil {

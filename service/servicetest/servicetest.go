@@ -29,6 +29,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the service's clock; nil means time.Now.
 	Now func() time.Time
+	// Peers maps a domain to the URL of its Mesh service, overriding DNS
+	// discovery (service.Config.Peers).
+	Peers map[string]string
 }
 
 // Server is a running service.
@@ -63,7 +66,7 @@ func Start(t testing.TB, opts *Options) *Server {
 		t.Fatalf("servicetest: %v", err)
 	}
 	s.store = st
-	s.Service, err = service.New(&service.Config{DataDir: s.Dir, Store: st, Domains: domains, Logger: log, Now: opts.Now})
+	s.Service, err = service.New(&service.Config{DataDir: s.Dir, Store: st, Domains: domains, Logger: log, Now: opts.Now, Peers: opts.Peers})
 	if err != nil {
 		st.Close()
 		t.Fatalf("servicetest: %v", err)
