@@ -1,6 +1,7 @@
 package udf
 
 import (
+	cryptorand "crypto/rand"
 	"fmt"
 	"io"
 )
@@ -16,14 +17,27 @@ func Encode(t Type, bds []byte) string {
 	return Present(bin, 8*len(bin))
 }
 
-// randomBytes draws bits/8 bytes from rand after checking bits.
+// readRandom fills b from r, or from crypto/rand when r is nil (as the
+// standard library's key generators treat a nil source).
+func readRandom(r io.Reader, b []byte) error {
+	if r == nil {
+		r = cryptorand.Reader
+	}
+	if _, err := io.ReadFull(r, b); err != nil {
+		return fmt.Errorf("udf: reading random bytes: %w", err)
+	}
+	return nil
+}
+
+// randomBytes draws bits/8 bytes from rand (crypto/rand if nil) after
+// checking bits.
 func randomBytes(rand io.Reader, bits int) ([]byte, error) {
 	if bits%8 != 0 || bits < MinRandomBits || bits > MaxRandomBits {
 		return nil, fmt.Errorf("udf: random value of %d bits: need a multiple of 8 from %d to %d", bits, MinRandomBits, MaxRandomBits)
 	}
 	b := make([]byte, bits/8)
-	if _, err := io.ReadFull(rand, b); err != nil {
-		return nil, fmt.Errorf("udf: reading random bytes: %w", err)
+	if err := readRandom(rand, b); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -70,8 +84,8 @@ const (
 func EARLKey(rand io.Reader) (string, error) {
 	b := make([]byte, 1+earlKeyRandomBytes)
 	b[0] = byte(EncryptionKey)
-	if _, err := io.ReadFull(rand, b[1:]); err != nil {
-		return "", fmt.Errorf("udf: reading random bytes: %w", err)
+	if err := readRandom(rand, b[1:]); err != nil {
+		return "", err
 	}
 	return Present(b, earlKeyBits), nil
 }

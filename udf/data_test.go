@@ -124,3 +124,21 @@ func TestSignatureBoundKey(t *testing.T) {
 		t.Error("short fingerprint accepted")
 	}
 }
+
+func TestNilRandomSourceUsesCryptoRand(t *testing.T) {
+	for name, f := range map[string]func() (string, error){
+		"Nonce":   func() (string, error) { return Nonce(nil, 128) },
+		"Key":     func() (string, error) { return Key(nil, 256) },
+		"EARLKey": func() (string, error) { return EARLKey(nil) },
+		"NewSeed": func() (string, error) { return NewSeed(nil, MeshProfileAccount) },
+	} {
+		a, err := f()
+		if err != nil {
+			t.Fatalf("%s(nil): %v", name, err)
+		}
+		b, _ := f()
+		if a == b {
+			t.Fatalf("%s(nil) gave the same value twice: %s", name, a)
+		}
+	}
+}

@@ -34,8 +34,8 @@ func NewSeed(rand io.Reader, alg AlgID) (string, error) {
 		return "", fmt.Errorf("udf: unknown algorithm identifier %d", uint16(alg))
 	}
 	seed := make([]byte, MeshSeedBytes)
-	if _, err := io.ReadFull(rand, seed); err != nil {
-		return "", fmt.Errorf("udf: reading random bytes: %w", err)
+	if err := readRandom(rand, seed); err != nil {
+		return "", err
 	}
 	return Seed(alg, seed), nil
 }
