@@ -21,9 +21,12 @@ import (
 // the ContactGroup its invitation left in MMM_Contact, and the service's
 // share s, which the group's service multiplies with the envelope's
 // ephemeral key (Operate on the group account) only while the member's
-// capability is there. The member authenticates that Operate with its own
-// account key credential (CommonAuthentication), the key the capability's
-// GranteeUdf names (docs/groups.md §4).
+// capability is there. The member's seed device authenticates that
+// Operate with the account key credential (CommonAuthentication, the key
+// the capability's GranteeUdf names); the member's other devices, which
+// open m with their share of CommonEncryption, with their connected-device
+// credential, which the group's service accepts for a member account bound
+// to it (docs/groups.md §4).
 
 // groupShare is a member's share of one group's key.
 type groupShare struct {
@@ -160,14 +163,12 @@ func (k *groupKey) Agree(peer keys.PublicKey) ([]byte, error) {
 }
 
 // operate asks the group's service for s·peer (Operate on the group
-// account, authenticated with the member's account key credential).
+// account, docs/groups.md §4), authenticated with the member's account key
+// credential on the device holding the seed, and with this device's
+// connected-device credential on any other device of the member.
 func (k *groupKey) operate(ctx context.Context, peer keys.PublicKey) ([]byte, error) {
 	a := k.a
-	ca, err := a.secrets.CommonAuthentication()
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	cred, err := protocol.NewAccountCredential(a.rec.ProfileUdf, ca)
+	cred, err := a.groupCredential()
 	if err != nil {
 		return nil, err
 	}
@@ -201,13 +202,31 @@ func (k *groupKey) operate(ctx context.Context, peer keys.PublicKey) ([]byte, er
 	return r.KeyAgreement.KeyAgreement.PublicKeyECDH.Public, nil
 }
 
+// groupCredential returns the credential a member presents to a group's
+// service (docs/groups.md §4): the account key credential where this
+// device holds the seed (it works at any service), else the
+// connected-device credential, which the group's service accepts only
+// when the member account is bound to that same service.
+func (a *Account) groupCredential() (*protocol.Credential, error) {
+	if a.secrets == nil {
+		return a.credential()
+	}
+	ca, err := a.secrets.CommonAuthentication()
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	return protocol.NewAccountCredential(a.rec.ProfileUdf, ca)
+}
+
 // GroupDecryptionKeys returns a decryption key for each group this
 // account is a member of (a ContactGroup in the local MMM_Contact copy).
-// Only a device holding the account seed has them: the group's service is
-// asked with the account key credential. Contacts whose share this device
+// Any device of the member whose roles grant MMM_Contact and the
+// CommonEncryption key (whole or as a share) has them: the member's share
+// is enveloped to CommonEncryption, and the group's service is asked with
+// the credential of groupCredential. Contacts whose share this device
 // cannot open are skipped.
 func (a *Account) GroupDecryptionKeys() ([]keys.PrivateKey, error) {
-	if a.secrets == nil {
+	if a.secrets == nil && !a.connected() {
 		return nil, nil
 	}
 	ring, err := a.memberRing()
@@ -215,6 +234,9 @@ func (a *Account) GroupDecryptionKeys() ([]keys.PrivateKey, error) {
 		return nil, err
 	}
 	cat, lc, err := a.openLocal(profile.StoreContact)
+	if errors.Is(err, ErrNoKey) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
