@@ -22,7 +22,7 @@ import (
 
 // Add answers SSH_AGENTC_ADD_IDENTITY and ADD_ID_CONSTRAINED. Key types
 // other than Ed25519, ECDSA and RSA were already refused by the wire
-// parser (agent.ServeAgent answers "not implemented" with failure).
+// parser (agent.ServeAgent answers a key type it cannot parse with failure).
 func (a *connAgent) Add(k agent.AddedKey) error {
 	defer clearPrivate(k.PrivateKey)
 	if err := checkAddable(k); err != nil {
