@@ -81,28 +81,49 @@ func (a *Account) Catalog(ctx context.Context, label string, sync bool) (*Catalo
 // primary key (Event New or Update). It reports whether an entry was
 // replaced.
 func (a *Account) Put(ctx context.Context, label string, entry catalog.Entry) (replaced bool, err error) {
-	ck, err := a.storeKeys(label)
-	if err != nil {
-		return false, err
-	}
 	unlock, err := a.c.cfg.Home.Lock()
 	if err != nil {
 		return false, err
 	}
 	defer unlock()
+	err = a.writeCatalog(ctx, label, func(cat *catalog.Catalog) ([]byte, error) {
+		replaced = cat.Latest(entry.PrimaryKey()) != 0
+		return cat.Put(entry)
+	})
+	return replaced, err
+}
+
+// putLocked is Put with the data directory already locked.
+func (a *Account) putLocked(ctx context.Context, label string, entry catalog.Entry) error {
+	return a.writeCatalog(ctx, label, func(cat *catalog.Catalog) ([]byte, error) { return cat.Put(entry) })
+}
+
+// deleteLocked deletes the entry key from catalog label with the data
+// directory already locked.
+func (a *Account) deleteLocked(ctx context.Context, label, key string) error {
+	return a.writeCatalog(ctx, label, func(cat *catalog.Catalog) ([]byte, error) { return cat.Delete(key) })
+}
+
+// writeCatalog makes one envelope with op on the local copy of catalog
+// label and writes it through the service (transact), with the data
+// directory already locked.
+func (a *Account) writeCatalog(ctx context.Context, label string, op func(*catalog.Catalog) ([]byte, error)) error {
+	ck, err := a.storeKeys(label)
+	if err != nil {
+		return err
+	}
 	_, err = a.transact(ctx, label, func(lc *localContainer) ([][]byte, error) {
 		cat, err := catalog.Open(lc, label, ck)
 		if err != nil {
 			return nil, fmt.Errorf("client: the local copy of %s: %w", label, err)
 		}
-		replaced = cat.Latest(entry.PrimaryKey()) != 0
-		env, err := cat.Put(entry)
+		env, err := op(cat)
 		if err != nil {
 			return nil, err
 		}
 		return [][]byte{env}, nil
 	})
-	return replaced, err
+	return err
 }
 
 // ErrNoEntry is returned by Remove when no entry matches.
@@ -112,31 +133,19 @@ var ErrNoEntry = errors.New("client: no such entry")
 // if there is none, the first entry match accepts (match may be nil). It
 // returns the entry deleted.
 func (a *Account) Remove(ctx context.Context, label, key string, match func(catalog.Entry) bool) (catalog.Entry, error) {
-	ck, err := a.storeKeys(label)
-	if err != nil {
-		return nil, err
-	}
 	unlock, err := a.c.cfg.Home.Lock()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
 	var gone catalog.Entry
-	_, err = a.transact(ctx, label, func(lc *localContainer) ([][]byte, error) {
-		cat, err := catalog.Open(lc, label, ck)
-		if err != nil {
-			return nil, fmt.Errorf("client: the local copy of %s: %w", label, err)
-		}
+	err = a.writeCatalog(ctx, label, func(cat *catalog.Catalog) ([]byte, error) {
 		e, err := Lookup(cat, key, match)
 		if err != nil {
 			return nil, err
 		}
 		gone = e
-		env, err := cat.Delete(e.PrimaryKey())
-		if err != nil {
-			return nil, err
-		}
-		return [][]byte{env}, nil
+		return cat.Delete(e.PrimaryKey())
 	})
 	return gone, err
 }

@@ -298,48 +298,6 @@ func (a *Account) escrowOpen(env []byte) (string, error) {
 	return parseSeed("EnvelopedEscrow", payload, udf.MeshProfileAccount)
 }
 
-// putLocked adds or replaces entry in catalog label with the data
-// directory already locked.
-func (a *Account) putLocked(ctx context.Context, label string, entry catalog.Entry) error {
-	ck, err := a.storeKeys(label)
-	if err != nil {
-		return err
-	}
-	_, err = a.transact(ctx, label, func(lc *localContainer) ([][]byte, error) {
-		cat, err := catalog.Open(lc, label, ck)
-		if err != nil {
-			return nil, fmt.Errorf("client: the local copy of %s: %w", label, err)
-		}
-		env, err := cat.Put(entry)
-		if err != nil {
-			return nil, err
-		}
-		return [][]byte{env}, nil
-	})
-	return err
-}
-
-// deleteLocked deletes the entry key from catalog label with the data
-// directory already locked.
-func (a *Account) deleteLocked(ctx context.Context, label, key string) error {
-	ck, err := a.storeKeys(label)
-	if err != nil {
-		return err
-	}
-	_, err = a.transact(ctx, label, func(lc *localContainer) ([][]byte, error) {
-		cat, err := catalog.Open(lc, label, ck)
-		if err != nil {
-			return nil, fmt.Errorf("client: the local copy of %s: %w", label, err)
-		}
-		env, err := cat.Delete(key)
-		if err != nil {
-			return nil, err
-		}
-		return [][]byte{env}, nil
-	})
-	return err
-}
-
 // sameDomain reports whether two addresses have the same service domain.
 func sameDomain(x, y string) bool {
 	dx, err1 := ServiceDomain(x)

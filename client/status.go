@@ -38,10 +38,7 @@ func (a *Account) Status(ctx context.Context) (*StatusResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := pc.Status(ctx, cred, &protocol.StatusRequest{
-		MeshRequestUser: protocol.MeshRequestUser{Account: a.rec.ProfileUdf}, DeviceUDF: a.rec.DeviceUdf,
-		CatalogedDeviceDigest: a.rec.CatalogedDeviceDigest,
-	})
+	st, err := pc.Status(ctx, cred, a.statusRequest())
 	if err != nil {
 		return nil, fmt.Errorf("client: status of %s: %w", a.rec.AccountAddress, err)
 	}
@@ -53,4 +50,15 @@ func (a *Account) Status(ctx context.Context) (*StatusResult, error) {
 	}
 	sort.Slice(r.Containers, func(i, j int) bool { return r.Containers[i].Container < r.Containers[j].Container })
 	return r, nil
+}
+
+// statusRequest is the Status request of this device for the account: with
+// the digest of the device record it holds, so that the service returns
+// the record only when it changed (protocol.md §4.6).
+func (a *Account) statusRequest() *protocol.StatusRequest {
+	return &protocol.StatusRequest{
+		MeshRequestUser:       protocol.MeshRequestUser{Account: a.rec.ProfileUdf},
+		DeviceUDF:             a.rec.DeviceUdf,
+		CatalogedDeviceDigest: a.rec.CatalogedDeviceDigest,
+	}
 }

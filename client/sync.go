@@ -77,10 +77,7 @@ func (a *Account) sync(ctx context.Context, only []string) (*SyncResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	st, err := pc.Status(ctx, cred, &protocol.StatusRequest{
-		MeshRequestUser: protocol.MeshRequestUser{Account: a.rec.ProfileUdf}, DeviceUDF: a.rec.DeviceUdf,
-		CatalogedDeviceDigest: a.rec.CatalogedDeviceDigest,
-	}) // F0 steps 1-2
+	st, err := pc.Status(ctx, cred, a.statusRequest()) // F0 steps 1-2
 	if err != nil {
 		return nil, fmt.Errorf("client: status of %s: %w", a.rec.AccountAddress, err)
 	}
